@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self):
+        from megilance import seeding
+
+        from . import privacy_parts, receivers  # noqa: F401
+        from .seeding import seed_accounts
+
+        seeding.register("accounts", seed_accounts)
