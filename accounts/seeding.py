@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.contrib.sites.models import Site
 from django.conf import settings
+from django.contrib.sites.models import Site
 
 from .models import Role, User
 from .services import user_set_skills

@@ -1,0 +1,358 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import Skill
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Category(models.Model):
+    """A node of the category tree. `project_count` counts the open, visible projects filed directly under it."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=110, unique=True)
+    description = models.TextField(blank=True)
+    icon = models.CharField(max_length=50, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    sort_order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    project_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "categories"
+        ordering = ["sort_order", "name"]
+        verbose_name_plural = "categories"
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="category_name_unique_in_parent")]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:110]
+        super().save(*args, **kwargs)
+
+
+class TagType(models.TextChoices):
+    PROJECT = "project", "Project"
+    SKILL = "skill", "Skill"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    type = models.CharField(max_length=10, choices=TagType.choices, default=TagType.PROJECT)
+    usage_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "tags"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:60]
+        super().save(*args, **kwargs)
+
+
+class BudgetType(models.TextChoices):
+    FIXED = "fixed", "Fixed price"
+    HOURLY = "hourly", "Hourly"
+
+
+class ExperienceLevel(models.TextChoices):
+    ENTRY = "entry", "Entry"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    EXPERT = "expert", "Expert"
+
+
+class ProjectStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    ON_HOLD = "on_hold", "On hold"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    INVITE_ONLY = "invite_only", "Invite only"
+    PRIVATE = "private", "Private"
+
+
+class Project(models.Model):
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="projects")
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
+    skills = models.ManyToManyField(Skill, blank=True, related_name="projects", db_table="project_skills")
+    tags = models.ManyToManyField("Tag", blank=True, through="ProjectTag", related_name="projects")
+    budget_type = models.CharField(max_length=10, choices=BudgetType.choices, default=BudgetType.FIXED)
+    budget_min = models.DecimalField(**MONEY, null=True, blank=True, validators=[MinValueValidator(0)])
+    budget_max = models.DecimalField(**MONEY, null=True, blank=True, validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, default="USD")
+    experience_level = models.CharField(max_length=20, choices=ExperienceLevel.choices,
+                                        default=ExperienceLevel.INTERMEDIATE)
+    estimated_duration = models.CharField(max_length=100, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.OPEN)
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
+    is_hidden = models.BooleanField(default=False, help_text="Hidden by staff (moderation).")
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    proposal_count = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "projects"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["client", "-created_at"]),
+            models.Index(fields=["category", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_min__isnull=True)
+                | Q(budget_max__isnull=True)
+                | Q(budget_max__gte=models.F("budget_min")),
+                name="project_budget_min_le_max",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"/projects/{self.pk}/"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProjectStatus.OPEN and not self.is_hidden
+
+
+class ProjectTag(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="project_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="project_tags")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "project_tags"
+        constraints = [models.UniqueConstraint(fields=["project", "tag"], name="project_tag_unique")]
+
+    def __str__(self):
+        return f"{self.project_id}:{self.tag_id}"
+
+
+class ProposalStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+LIVE_PROPOSAL_STATUSES = (ProposalStatus.SUBMITTED, ProposalStatus.SHORTLISTED, ProposalStatus.ACCEPTED)
+
+
+class Proposal(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="proposals")
+    freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals")
+    cover_letter = models.TextField(validators=[MinLengthValidator(50)])
+    bid_amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    estimated_hours = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True,
+                                          validators=[MinValueValidator(0)])
+    hourly_rate = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True,
+                                      validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, default="USD")
+    availability = models.CharField(max_length=100, blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    milestones = models.JSONField(default=list, blank=True,
+                                  help_text="Proposed milestones: [{title, description, amount, due_date}]")
+    status = models.CharField(max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.SUBMITTED)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "proposals"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "status"]), models.Index(fields=["freelancer", "-created_at"])]
+        constraints = [
+            # One live proposal per freelancer per project; a withdrawn or rejected one may be followed by another.
+            models.UniqueConstraint(
+                fields=["project", "freelancer"],
+                condition=Q(status__in=["submitted", "shortlisted", "accepted"]),
+                name="proposal_one_live_per_freelancer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Proposal {self.pk} by {self.freelancer} on {self.project}"
+
+
+class ContractType(models.TextChoices):
+    FIXED = "fixed", "Fixed price"
+    HOURLY = "hourly", "Hourly"
+
+
+class ContractStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    DISPUTED = "disputed", "Disputed"
+
+
+class Contract(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="contracts")
+    proposal = models.OneToOneField(Proposal, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="contract")
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="client_contracts")
+    freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="freelancer_contracts")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    contract_type = models.CharField(max_length=10, choices=ContractType.choices, default=ContractType.FIXED)
+    amount = models.DecimalField(**MONEY, null=True, blank=True, validators=[MinValueValidator(0)])
+    hourly_rate = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True,
+                                      validators=[MinValueValidator(0)])
+    weekly_limit_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
+                                             validators=[MinValueValidator(0), MaxValueValidator(168)])
+    currency = models.CharField(max_length=3, default="USD")
+    status = models.CharField(max_length=20, choices=ContractStatus.choices, default=ContractStatus.ACTIVE)
+    start_date = models.DateField(default=timezone.localdate)
+    end_date = models.DateField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "contracts"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "status"]),
+            models.Index(fields=["freelancer", "status"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_party(self, user) -> bool:
+        return user is not None and user.pk in (self.client_id, self.freelancer_id)
+
+
+class MilestoneStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    FUNDED = "funded", "Funded"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    PAID = "paid", "Paid"
+
+
+class Milestone(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, default="USD")
+    due_date = models.DateField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.PENDING)
+    deliverables = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    feedback = models.TextField(blank=True)
+    funded_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "milestones"
+        ordering = ["contract_id", "order", "id"]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.contract})"
+
+
+class PortfolioItem(models.Model):
+    freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   related_name="portfolio_items")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    image_url = models.CharField(max_length=500, blank=True)
+    images = models.JSONField(default=list, blank=True)
+    project_url = models.URLField(blank=True)
+    skills = models.JSONField(default=list, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "portfolio_items"
+        ordering = ["freelancer_id", "sort_order", "-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+RATING = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Review(models.Model):
+    """Double-blind: `visible_at` is set when the other side reviews too, or 14 days after the first review."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_given")
+    reviewee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="reviews_received")
+    rating = models.PositiveSmallIntegerField(validators=RATING)
+    quality = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
+    communication = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
+    timeliness = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
+    value = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
+    comment = models.TextField(blank=True)
+    reply = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    visible_at = models.DateTimeField(db_index=True)
+    is_removed = models.BooleanField(default=False)
+    removed_reason = models.CharField(max_length=300, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "reviews"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["reviewee", "visible_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "reviewer"], name="review_one_per_side"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.rating}★ for {self.reviewee} on {self.contract}"
+
+    @property
+    def is_visible(self) -> bool:
+        return not self.is_removed and self.visible_at <= timezone.now()
