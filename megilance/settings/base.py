@@ -211,6 +211,15 @@ PLATFORM_FEE_PERCENT = Decimal(env.str("PLATFORM_FEE_PERCENT", default="10.00"))
 ESCROW_AUTO_RELEASE_DAYS = env.int("ESCROW_AUTO_RELEASE_DAYS", default=14)
 SECURITY_PERIOD_DAYS = env.int("SECURITY_PERIOD_DAYS", default=5)
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="manual")
+# Payment providers: each is off until its keys are set. Webhook secrets verify the providers' signed events.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+PAYPAL_CLIENT_ID = env("PAYPAL_CLIENT_ID", default="")
+PAYPAL_CLIENT_SECRET = env("PAYPAL_CLIENT_SECRET", default="")
+PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", default="")
+PAYPAL_MODE = env("PAYPAL_MODE", default="sandbox")  # sandbox or live
 REVIEW_BLIND_DAYS = 14
 
 SESSION_COOKIE_HTTPONLY = True
