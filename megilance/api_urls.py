@@ -3,7 +3,7 @@
 from django.urls import include, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .api import health
+from .api import exceptions, health
 
 urlpatterns = [
     re_path(r"^health/live/?$", health.live, name="health-live"),
@@ -15,4 +15,6 @@ urlpatterns = [
     re_path(r"", include("billing.api.urls")),
     re_path(r"", include("support.api.urls")),
     re_path(r"", include("engagement.api.urls")),
+    # Last: anything not matched above is an unknown API route.
+    re_path(r"^.*$", exceptions.api_not_found, name="api-not-found"),
 ]

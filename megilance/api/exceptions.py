@@ -2,7 +2,8 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -58,6 +59,12 @@ def _first_message(errors) -> str:
     return ""
 
 
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Unknown paths under /api/ answer JSON like every other API error, not Django's HTML page."""
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message, "code": exc.code}
@@ -71,6 +78,13 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed) and not getattr(
+        exc, "auth_header", None
+    ):
+        # DRF turns a credentials failure into 403 on views without an authenticator (login, refresh).
+        # MegiLance answers 401 for missing or bad credentials everywhere, with the Bearer challenge.
+        exc.status_code = status.HTTP_401_UNAUTHORIZED
+        exc.auth_header = 'Bearer realm="api"'
 
     response = drf_exception_handler(exc, context)
     if response is None:
