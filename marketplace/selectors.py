@@ -1,0 +1,207 @@
+"""Reads of the marketplace, scoped to who may see them.
+
+A project is public when it is open, public and not hidden by staff. Its client sees it in every state, a
+freelancer who bid on it keeps seeing it (unless staff hid it), and staff with the view permission (the
+Moderation group, superusers) see everything. Anything else answers 404.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from accounts.models import Skill, User, UserSkill
+
+from .models import (
+    Category,
+    Project,
+    ProjectStatus,
+    ProjectTag,
+    Proposal,
+    Tag,
+    Visibility,
+)
+
+PUBLIC_PROJECT = Q(status=ProjectStatus.OPEN, visibility=Visibility.PUBLIC, is_hidden=False)
+
+
+def _signed_in(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def can_view_all_projects(user) -> bool:
+    return _signed_in(user) and user.is_active and user.has_perm("marketplace.view_project")
+
+
+def can_view_all_proposals(user) -> bool:
+    return _signed_in(user) and user.is_active and user.has_perm("marketplace.view_proposal")
+
+
+# Skills -------------------------------------------------------------------------------------------------------
+
+
+def skill_list() -> QuerySet[Skill]:
+    return Skill.objects.filter(is_active=True).order_by("name")
+
+
+def skill_categories() -> list[str]:
+    return list(
+        Skill.objects.filter(is_active=True).exclude(category="")
+        .order_by("category").values_list("category", flat=True).distinct()
+    )
+
+
+def user_skill_list(*, user) -> QuerySet[UserSkill]:
+    """Only the caller's own rows: someone else's answer 404."""
+    if not _signed_in(user):
+        return UserSkill.objects.none()
+    return UserSkill.objects.filter(user=user).select_related("skill").order_by("id")
+
+
+# Categories ---------------------------------------------------------------------------------------------------
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).select_related("parent")
+
+
+def category_by_slug_or_name(value: str) -> Category | None:
+    """An active category given by its slug or its name (case-insensitive); the slug wins."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    active = Category.objects.filter(is_active=True)
+    return (
+        active.filter(slug__iexact=value).first()
+        or active.filter(name__iexact=value).order_by("parent_id", "id").first()
+    )
+
+
+def category_descendant_ids(category_ids: Iterable[int]) -> set[int]:
+    """The given categories and all their subcategories, at any depth, from one query."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = set(), list(category_ids)
+    while stack:
+        pk = stack.pop()
+        if pk in found:
+            continue
+        found.add(pk)
+        stack.extend(children.get(pk, ()))
+    return found
+
+
+def category_tree() -> list[dict]:
+    """Active categories as nested dicts with `children`, from one query. A child of an inactive parent is
+    left out with its parent."""
+    nodes = list(Category.objects.filter(is_active=True).order_by("sort_order", "name", "id"))
+    by_parent: dict[int | None, list[Category]] = {}
+    for node in nodes:
+        by_parent.setdefault(node.parent_id, []).append(node)
+
+    def build(parent_id, depth=0):
+        return [
+            {
+                "id": node.pk, "name": node.name, "slug": node.slug, "description": node.description,
+                "icon": node.icon, "parent_id": node.parent_id, "sort_order": node.sort_order,
+                "project_count": node.project_count,
+                "children": build(node.pk, depth + 1) if depth < 20 else [],
+            }
+            for node in by_parent.get(parent_id, [])
+        ]
+
+    return build(None)
+
+
+# Tags ---------------------------------------------------------------------------------------------------------
+
+
+def tag_list() -> QuerySet[Tag]:
+    return Tag.objects.all().order_by("name")
+
+
+def tag_popular(*, limit: int = 20) -> QuerySet[Tag]:
+    return Tag.objects.filter(usage_count__gt=0).order_by("-usage_count", "name")[:limit]
+
+
+def tag_by_id_or_slug(value: str) -> Tag | None:
+    value = str(value)
+    if value.isdigit():
+        return Tag.objects.filter(pk=int(value)).first()
+    return Tag.objects.filter(slug=value).first()
+
+
+def project_tag_list(*, project: Project) -> QuerySet[Tag]:
+    return Tag.objects.filter(project_tags__project=project).order_by("name")
+
+
+# Projects -----------------------------------------------------------------------------------------------------
+
+
+def _project_base() -> QuerySet[Project]:
+    return Project.objects.select_related("client", "category").prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.order_by("name")),
+        Prefetch("tags", queryset=Tag.objects.order_by("name")),
+    )
+
+
+def project_list(*, viewer=None) -> QuerySet[Project]:
+    """Projects the viewer may see (see the module docstring)."""
+    qs = _project_base()
+    if can_view_all_projects(viewer):
+        return qs
+    if not _signed_in(viewer):
+        return qs.filter(PUBLIC_PROJECT)
+    has_bid = Exists(Proposal.objects.filter(project=OuterRef("pk"), freelancer_id=viewer.pk))
+    return qs.filter(PUBLIC_PROJECT | Q(client_id=viewer.pk) | Q(has_bid, is_hidden=False))
+
+
+def project_public_list() -> QuerySet[Project]:
+    """What the public browse pages show, for everyone alike: open, public, not hidden."""
+    return _project_base().filter(PUBLIC_PROJECT)
+
+
+def project_owned_by(*, user) -> QuerySet[Project]:
+    """Projects the user may change: their own. Someone else's project answers 404 to a write."""
+    if not _signed_in(user):
+        return Project.objects.none()
+    return _project_base().filter(client_id=user.pk)
+
+
+def project_in_categories(*, category: Category) -> QuerySet[Project]:
+    """Open visible projects filed under the category or any of its subcategories."""
+    return project_public_list().filter(category_id__in=category_descendant_ids([category.pk]))
+
+
+def project_get_visible(*, viewer, pk) -> Project | None:
+    return project_list(viewer=viewer).filter(pk=pk).first()
+
+
+# Proposals ----------------------------------------------------------------------------------------------------
+
+
+def _proposal_base() -> QuerySet[Proposal]:
+    return Proposal.objects.select_related("project", "project__client", "freelancer", "contract")
+
+
+def proposal_list(*, viewer) -> QuerySet[Proposal]:
+    """The project's client sees every proposal on it; a freelancer sees their own; others see none."""
+    qs = _proposal_base()
+    if can_view_all_proposals(viewer):
+        return qs
+    if not _signed_in(viewer):
+        return qs.none()
+    return qs.filter(Q(freelancer_id=viewer.pk) | Q(project__client_id=viewer.pk))
+
+
+def project_tags_map(project_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Tag names per project, for callers that hold project ids without the prefetch."""
+    result: dict[int, list[str]] = {}
+    rows = ProjectTag.objects.filter(project_id__in=list(project_ids)).select_related("tag").order_by("tag__name")
+    for row in rows:
+        result.setdefault(row.project_id, []).append(row.tag.name)
+    return result
+
+
+def user_display(user: User) -> dict:
+    return {"id": user.pk, "name": user.display_name}
