@@ -1,0 +1,100 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Conversation, Message
+
+
+class PersonSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+class ConversationSerializer(serializers.ModelSerializer):
+    project_id = serializers.IntegerField(read_only=True, allow_null=True)
+    contract_id = serializers.IntegerField(read_only=True, allow_null=True)
+    client_id = serializers.IntegerField(read_only=True)
+    freelancer_id = serializers.IntegerField(read_only=True)
+    client = PersonSummarySerializer(read_only=True)
+    freelancer = PersonSummarySerializer(read_only=True)
+    other_party = serializers.SerializerMethodField()
+    last_message = serializers.SerializerMethodField()
+    unread_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Conversation
+        fields = ["id", "project_id", "contract_id", "client_id", "freelancer_id", "client", "freelancer",
+                  "other_party", "subject", "last_message", "last_message_at", "unread_count", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(PersonSummarySerializer)
+    def get_other_party(self, obj):
+        user = self.context["request"].user
+        other = obj.freelancer if user.pk == obj.client_id else obj.client
+        return PersonSummarySerializer(other).data
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_last_message(self, obj):
+        if getattr(obj, "last_message_deleted", False):
+            return ""
+        return getattr(obj, "last_message_body", None)
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_unread_count(self, obj):
+        return getattr(obj, "unread_count", 0)
+
+
+class ConversationCreateSerializer(serializers.Serializer):
+    project_id = serializers.IntegerField(required=False)
+    contract_id = serializers.IntegerField(required=False)
+    participant_id = serializers.IntegerField(required=False, help_text="The freelancer a client wants to message.")
+    content = serializers.CharField(required=False, allow_blank=True, max_length=10_000,
+                                    help_text="An optional first message.")
+
+    def validate(self, attrs):
+        if not attrs.get("project_id") and not attrs.get("contract_id"):
+            raise serializers.ValidationError({"project_id": ["Give a project_id or a contract_id."]})
+        return attrs
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    conversation_id = serializers.IntegerField(read_only=True)
+    sender_id = serializers.IntegerField(read_only=True)
+    recipient_id = serializers.IntegerField(read_only=True)
+    reply_to_id = serializers.IntegerField(read_only=True, allow_null=True)
+    sender = PersonSummarySerializer(read_only=True)
+    content = serializers.CharField(source="visible_body", read_only=True)
+    attachment_url = serializers.SerializerMethodField()
+    attachment_name = serializers.SerializerMethodField()
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Message
+        fields = ["id", "conversation_id", "sender_id", "sender", "recipient_id", "content", "attachment_url",
+                  "attachment_name", "attachment_size", "reply_to_id", "is_read", "read_at", "is_deleted",
+                  "is_flagged", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_attachment_url(self, obj):
+        if obj.is_deleted or not obj.attachment:
+            return None
+        return obj.attachment.url
+
+    @extend_schema_field(serializers.CharField())
+    def get_attachment_name(self, obj):
+        return "" if obj.is_deleted else obj.attachment_name
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_is_read(self, obj):
+        return obj.read_at is not None
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    conversation_id = serializers.IntegerField()
+    content = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    attachment = serializers.FileField(required=False)
+    reply_to_id = serializers.IntegerField(required=False, allow_null=True)
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread_count = serializers.IntegerField()
