@@ -1,0 +1,187 @@
+"""Projects: browse (public), post and edit (clients), publish and cancel through the workflow services."""
+
+import json
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.utils.functional import cached_property
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from accounts.api.serializers import DetailSerializer
+from megilance.api.exceptions import Forbidden
+from megilance.api.pagination import PageNumberPagination
+from megilance.api.permissions import ReadOnlyOrAuthenticated
+
+from .. import selectors
+from ..filters import ProjectFilter
+from ..models import ProjectStatus
+from ..services import projects as services
+from .serializers import ProjectSerializer
+
+EXACT_COUNT_LIMIT = 10_000
+
+
+class CappedCountPaginator(Paginator):
+    """Counts exactly up to 10,000 rows; above that, PostgreSQL's planner estimate stands in for the count,
+    so that a deep browse does not scan the whole table just to print a number."""
+
+    is_estimate = False
+
+    @cached_property
+    def count(self):
+        capped = self.object_list[: EXACT_COUNT_LIMIT + 1].count()
+        if capped <= EXACT_COUNT_LIMIT or connection.vendor != "postgresql":
+            return capped if capped <= EXACT_COUNT_LIMIT else self.object_list.count()
+        sql, params = self.object_list.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        plan = plan if isinstance(plan, list) else json.loads(plan)
+        self.is_estimate = True
+        return max(int(plan[0]["Plan"]["Plan Rows"]), capped)
+
+
+class ProjectCursorPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ProjectPagination(PageNumberPagination):
+    """Page numbers by default; `?cursor=` (start with `?cursor=`) pages by keyset, newest first, so that a
+    deep page costs what the first does."""
+
+    django_paginator_class = CappedCountPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.cursor_mode = "cursor" in request.query_params
+        if self.cursor_mode:
+            self.cursor_paginator = ProjectCursorPagination()
+            return self.cursor_paginator.paginate_queryset(queryset, request, view)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self.cursor_mode:
+            return self.cursor_paginator.get_paginated_response(data)
+        response = super().get_paginated_response(data)
+        response.data["count_is_estimate"] = self.page.paginator.is_estimate
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["count_is_estimate"] = {"type": "boolean"}
+        result["required"] = ["results"]
+        return result
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {"name": "cursor", "required": False, "in": "query", "schema": {"type": "string"},
+             "description": "Keyset paging, newest first: pass it empty to start, then follow `next`."},
+        ]
+
+
+class ProjectListMixin:
+    """Filters and pages a project queryset the way GET /api/projects/ does (also used by categories)."""
+
+    def project_page(self, queryset):
+        filterset = ProjectFilter(self.request.query_params, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            raise drf_serializers.ValidationError(filterset.errors)
+        paginator = ProjectPagination()
+        page = paginator.paginate_queryset(filterset.qs, self.request, view=self)
+        data = ProjectSerializer(page, many=True, context=self.get_serializer_context()).data
+        return paginator.get_paginated_response(data)
+
+
+NOT_FOUND = {404: DetailSerializer}
+WRITE_ERRORS = {400: DetailSerializer, 401: DetailSerializer, 404: DetailSerializer}
+STATUS_ERRORS = {400: DetailSerializer, 401: DetailSerializer, 404: DetailSerializer, 409: DetailSerializer}
+
+
+@extend_schema(tags=["projects"])
+class ProjectViewSet(ProjectListMixin, viewsets.ModelViewSet):
+    """Open public projects for everyone; a client also sees all their own, and only they may change them
+    (someone else's project answers 404 to a write)."""
+
+    serializer_class = ProjectSerializer
+    permission_classes = [ReadOnlyOrAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProjectFilter
+    pagination_class = ProjectPagination
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    write_actions = ("update", "partial_update", "destroy", "publish", "cancel")
+
+    def get_queryset(self):
+        if self.action in self.write_actions:
+            return selectors.project_owned_by(user=self.request.user)
+        return selectors.project_list(viewer=self.request.user)
+
+    def _fresh(self, project):
+        return selectors.project_list(viewer=self.request.user).get(pk=project.pk)
+
+    @extend_schema(responses={201: ProjectSerializer, 400: DetailSerializer, 401: DetailSerializer,
+                              403: DetailSerializer})
+    def create(self, request, *args, **kwargs):
+        if not request.user.is_client:
+            raise Forbidden("Only clients post projects.")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        publish = data.pop("status", ProjectStatus.OPEN) == ProjectStatus.OPEN
+        project = services.project_create(client=request.user, publish=publish, **data)
+        return Response(self.get_serializer(self._fresh(project)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: ProjectSerializer, **STATUS_ERRORS})
+    def update(self, request, *args, **kwargs):
+        project = self.get_object()
+        serializer = self.get_serializer(project, data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        new_status = data.pop("status", project.status)
+        skills, tags = data.pop("skills", None), data.pop("tags", None)
+        project = services.project_update(project=project, actor=request.user, skills=skills, tags=tags, **data)
+        if new_status != project.status:
+            if new_status == ProjectStatus.OPEN:
+                project = services.project_publish(project=project, actor=request.user)
+            elif new_status == ProjectStatus.CANCELLED:
+                project = services.project_cancel(project=project, actor=request.user)
+        return Response(self.get_serializer(self._fresh(project)).data)
+
+    @extend_schema(responses={200: ProjectSerializer, **STATUS_ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(responses={200: ProjectSerializer, **NOT_FOUND})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        return self.project_page(self.get_queryset())
+
+    @extend_schema(responses={204: None, **WRITE_ERRORS})
+    def destroy(self, request, *args, **kwargs):
+        services.project_delete(project=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: ProjectSerializer, **STATUS_ERRORS})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Open a draft for proposals."""
+        project = services.project_publish(project=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(self._fresh(project)).data)
+
+    @extend_schema(request=None, responses={200: ProjectSerializer, **STATUS_ERRORS})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a project nobody works on yet (instead of deleting one that has proposals)."""
+        project = services.project_cancel(project=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(self._fresh(project)).data)
+
