@@ -4,9 +4,19 @@ from allauth.account.signals import email_confirmed
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from megilance.email import send_email
+
+from . import events
 from .middleware import SESSION_FIELD
 from .models import SessionKind, User, UserSession
 from .services import audit_record, session_revoke, session_start
+
+
+@receiver(events.user_registered)
+def send_welcome_email(sender, user, **kwargs):
+    # Sent after the sign-up commits (send_email waits for on_commit), so a rolled-back sign-up sends nothing.
+    send_email(to=user.email, template="welcome",
+               context={"name": user.display_name, "role": user.role, "email": user.email})
 
 
 @receiver(auth_signals.user_logged_in)

@@ -1,0 +1,45 @@
+"""Side effects of account events: the welcome email after registration."""
+
+import pytest
+from django.core import mail
+
+from accounts import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registering_through_the_api_sends_one_welcome_email_after_commit(api, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/auth/register",
+            {"email": "ines@example.com", "password": "a-Long-pass-phrase-9", "name": "Ines Duarte",
+             "role": "freelancer"},
+            format="json",
+        )
+        assert response.status_code == 201
+        assert mail.outbox == []
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ines@example.com"]
+    assert "Welcome to MegiLance" in message.subject
+    assert "Ines Duarte" in message.body
+    assert "proposal" in message.body  # the freelancer's next steps
+
+
+def test_a_client_gets_the_client_next_steps(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.user_create(email="carla@example.com", password="a-Long-pass-phrase-9", name="Carla",
+                             role="client")
+
+    assert "Post your first project" in mail.outbox[0].body
+
+
+def test_a_refused_registration_sends_nothing(api, client_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/auth/register",
+                            {"email": client_user.email, "password": "a-Long-pass-phrase-9", "name": "Again"},
+                            format="json")
+
+    assert response.status_code == 400
+    assert mail.outbox == []
