@@ -1,0 +1,170 @@
+"""The only writer of ledger rows. Callers hold their own domain locks (escrow, payment) first; ledger_post then
+locks the accounts it touches in id order, so two movements never wait for each other in a circle."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from megilance.api.exceptions import ApplicationError
+from megilance.money import quantize
+
+from ..models import AccountPurpose, LedgerAccount, LedgerEntry, LedgerTransaction
+
+PLATFORM_PURPOSES = (AccountPurpose.PLATFORM_REVENUE, AccountPurpose.GATEWAY_FEES)
+CONTRACT_PURPOSES = (AccountPurpose.ESCROW,)
+
+
+class LedgerImbalance(RuntimeError):
+    """A movement whose entries do not sum to zero: a programming error, never a user's mistake."""
+
+
+class InsufficientFunds(ApplicationError):
+    default_code = "insufficient_funds"
+
+
+def _owner_key(purpose: str, user, contract) -> str:
+    if purpose in PLATFORM_PURPOSES:
+        if user is not None or contract is not None:
+            raise ValueError(f"{purpose} belongs to the platform")
+        return "platform"
+    if purpose in CONTRACT_PURPOSES:
+        if contract is None:
+            raise ValueError(f"{purpose} needs a contract")
+        return f"contract:{contract.pk}"
+    if user is None:
+        raise ValueError(f"{purpose} needs a user")
+    return f"user:{user.pk}"
+
+
+def ledger_account_get(*, purpose: str, currency: str, user=None, contract=None) -> LedgerAccount:
+    """The account for an owner and purpose, created on first use (safe when two transactions race to create it)."""
+    owner_key = _owner_key(purpose, user, contract)
+    account = LedgerAccount.objects.filter(purpose=purpose, owner_key=owner_key, currency=currency).first()
+    if account is not None:
+        return account
+    try:
+        with transaction.atomic():
+            return LedgerAccount.objects.create(
+                purpose=purpose, owner_key=owner_key, currency=currency,
+                user=user if purpose not in PLATFORM_PURPOSES + CONTRACT_PURPOSES else None,
+                contract=contract if purpose in CONTRACT_PURPOSES else None,
+            )
+    except IntegrityError:
+        # Another transaction created it first; it has committed, so it is visible now.
+        return LedgerAccount.objects.get(purpose=purpose, owner_key=owner_key, currency=currency)
+
+
+def ledger_account_lock(*, purpose: str, currency: str, user=None, contract=None) -> LedgerAccount:
+    """The account re-read under a row lock, to check its balance before moving money out of it."""
+    account = ledger_account_get(purpose=purpose, currency=currency, user=user, contract=contract)
+    return LedgerAccount.objects.select_for_update().get(pk=account.pk)
+
+
+def balance_of(*, purpose: str, currency: str, user=None, contract=None) -> Decimal:
+    owner_key = _owner_key(purpose, user, contract)
+    account = LedgerAccount.objects.filter(purpose=purpose, owner_key=owner_key, currency=currency).first()
+    return account.balance if account else Decimal("0.00")
+
+
+@transaction.atomic
+def ledger_post(
+    *,
+    kind: str,
+    lines: Iterable[tuple[LedgerAccount, Decimal]],
+    description: str = "",
+    escrow=None,
+    payment=None,
+    payout=None,
+    refund=None,
+    actor=None,
+) -> LedgerTransaction:
+    """Write one movement: `lines` are (account, signed amount), positive when money comes into the account.
+
+    Refuses (before anything is written) a movement that does not sum to zero per currency, and one that would
+    take an account holding someone's money below zero. Updates the cached balances under row locks taken in
+    account id order.
+    """
+    deltas: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    accounts: dict[int, LedgerAccount] = {}
+    for account, amount in lines:
+        accounts[account.pk] = account
+        deltas[account.pk] += quantize(amount)
+    deltas = {pk: amount for pk, amount in deltas.items() if amount != 0}
+    if not deltas:
+        raise LedgerImbalance("A ledger transaction needs at least one non-zero entry.")
+
+    per_currency: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for pk, amount in deltas.items():
+        per_currency[accounts[pk].currency] += amount
+    unbalanced = {currency: total for currency, total in per_currency.items() if total != 0}
+    if unbalanced:
+        raise LedgerImbalance(f"Ledger transaction {kind} does not balance: {unbalanced}")
+
+    locked = list(LedgerAccount.objects.select_for_update().filter(pk__in=deltas).order_by("pk"))
+    for account in locked:
+        new_balance = account.balance + deltas[account.pk]
+        if account.is_holding and new_balance < 0:
+            raise InsufficientFunds(
+                f"Not enough money in {account.get_purpose_display().lower()}: "
+                f"{account.balance} {account.currency} held, {-deltas[account.pk]} needed."
+            )
+        account.balance = new_balance
+
+    ledger_transaction = LedgerTransaction.objects.create(
+        kind=kind, description=description[:255], escrow=escrow, payment=payment, payout=payout, refund=refund,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    LedgerEntry.objects.bulk_create([
+        LedgerEntry(transaction=ledger_transaction, account_id=account.pk, amount=deltas[account.pk],
+                    currency=account.currency)
+        for account in locked
+    ])
+    for account in locked:
+        account.save(update_fields=["balance", "updated_at"])
+    return ledger_transaction
+
+
+def ledger_differences() -> list[str]:
+    """Everything that does not add up: transactions whose entries do not sum to zero per currency, accounts
+    whose cached balance differs from the sum of their entries, holding accounts below zero, and contracts whose
+    escrow rows hold a different amount than their escrow account. Empty when the books are right."""
+    from ..models import MONEY_HOLDING_STATUSES, Escrow
+
+    problems: list[str] = []
+    unbalanced = (
+        LedgerEntry.objects.values("transaction_id", "currency").annotate(total=Sum("amount"))
+        .exclude(total=0).order_by("transaction_id")
+    )
+    for row in unbalanced:
+        problems.append(f"transaction {row['transaction_id']} sums to {row['total']} {row['currency']}")
+    empty = LedgerTransaction.objects.filter(entries__isnull=True).values_list("pk", flat=True)
+    problems.extend(f"transaction {pk} has no entries" for pk in empty)
+
+    sums = dict(LedgerEntry.objects.values("account_id").annotate(total=Sum("amount"))
+                .values_list("account_id", "total"))
+    for account in LedgerAccount.objects.order_by("pk"):
+        total = sums.get(account.pk) or Decimal("0.00")
+        if account.balance != total:
+            problems.append(f"account {account.pk} ({account}) caches {account.balance}, entries sum to {total}")
+        if account.is_holding and total < 0:
+            problems.append(f"account {account.pk} ({account}) is below zero: {total}")
+        if account.purpose == AccountPurpose.ESCROW:
+            held = Decimal("0.00")
+            for escrow in Escrow.objects.filter(contract_id=account.contract_id, currency=account.currency,
+                                                status__in=MONEY_HOLDING_STATUSES):
+                held += escrow.remaining
+            if held != total:
+                problems.append(f"contract {account.contract_id} escrow rows hold {held} {account.currency}, "
+                                f"its escrow account {total}")
+    # Escrow money without an account at all (a movement skipped the ledger).
+    accounted = set(LedgerAccount.objects.filter(purpose=AccountPurpose.ESCROW)
+                    .values_list("contract_id", "currency"))
+    holding = (Escrow.objects.filter(status__in=MONEY_HOLDING_STATUSES)
+               .values_list("contract_id", "currency").distinct())
+    for contract_id, currency in holding:
+        if (contract_id, currency) not in accounted:
+            problems.append(f"contract {contract_id} holds escrow in {currency} with no escrow account")
+    return problems

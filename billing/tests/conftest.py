@@ -1,0 +1,48 @@
+"""Billing fixtures: a contract between alice (client) and bob (freelancer) with a milestone, and helpers that
+move money through the real services. After every test that touched the database, the books must balance."""
+
+from decimal import Decimal
+
+import pytest
+
+from billing.services.ledger import ledger_differences
+from marketplace.tests.factories import ContractFactory, MilestoneFactory
+
+
+@pytest.fixture(autouse=True)
+def books_balance_after_test(request):
+    """Every money test ends with the ledger check: entries sum to zero, cached balances match."""
+    yield
+    if {"db", "transactional_db", "django_db_setup"} & set(request.fixturenames) or request.node.get_closest_marker(
+            "django_db"):
+        problems = ledger_differences()
+        assert not problems, "ledger_check found differences:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def contract(client_user, freelancer):
+    return ContractFactory(project__client=client_user, freelancer=freelancer, amount=Decimal("1000.00"))
+
+
+@pytest.fixture
+def milestone(contract):
+    return MilestoneFactory(contract=contract, amount=Decimal("500.00"), title="Design")
+
+
+@pytest.fixture
+def second_milestone(contract):
+    return MilestoneFactory(contract=contract, amount=Decimal("500.00"), title="Build")
+
+
+@pytest.fixture
+def funded_escrow(contract, milestone, client_user):
+    from billing.services.escrow import escrow_fund
+
+    return escrow_fund(contract=contract, actor=client_user, milestone=milestone)
+
+
+@pytest.fixture
+def deposit(contract, client_user):
+    from billing.services.escrow import escrow_fund
+
+    return escrow_fund(contract=contract, actor=client_user, amount=Decimal("300.00"))
