@@ -46,4 +46,47 @@ def build(world) -> list[tuple[str, str]]:
         # A freelancer's own skill rows.
         *_crud(f"/api/user-skills/{user_skill.pk}/"),
     ]
+    routes += _contract_routes(world)
     return routes
+
+
+def _contract_routes(world) -> list[tuple[str, str]]:
+    """Contracts, milestones, portfolio items and reviews between alice and bob."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from marketplace.models import ContractStatus, MilestoneStatus
+
+    from .factories import ContractFactory, MilestoneFactory, PortfolioItemFactory, ReviewFactory
+
+    contract = ContractFactory(project__client=world.client, freelancer=world.freelancer)
+    pending = MilestoneFactory(contract=contract)
+    submitted = MilestoneFactory(contract=contract, status=MilestoneStatus.SUBMITTED, funded_at=timezone.now())
+    done = ContractFactory(project__client=world.client, freelancer=world.freelancer,
+                           status=ContractStatus.COMPLETED, completed_at=timezone.now())
+    hidden = ReviewFactory(contract=done, visible_at=timezone.now() + timedelta(days=14))
+    visible = ReviewFactory(contract=done, reviewer=world.freelancer, reviewee=world.client)
+    item = PortfolioItemFactory(freelancer=world.freelancer)
+    return [
+        # Only the two parties see a contract and its milestones.
+        ("GET", f"/api/contracts/{contract.pk}"),
+        ("PATCH", f"/api/contracts/{contract.pk}/"),
+        *[("POST", f"/api/contracts/{contract.pk}/{action}") for action in ("complete", "cancel", "pause", "resume")],
+        *_crud(f"/api/milestones/{pending.pk}"),
+        ("POST", f"/api/milestones/{pending.pk}/submit"),
+        ("POST", f"/api/milestones/{submitted.pk}/approve"),
+        ("POST", f"/api/milestones/{submitted.pk}/reject"),
+        # Portfolios are public to read; only bob changes his.
+        ("PUT", f"/api/portfolio/{item.pk}"),
+        ("PATCH", f"/api/portfolio/{item.pk}"),
+        ("DELETE", f"/api/portfolio/{item.pk}"),
+        # A review still blind is alice's alone; a published one is not anyone's to change or remove.
+        *_crud(f"/api/reviews/{hidden.pk}"),
+        ("POST", f"/api/reviews/{hidden.pk}/reply"),
+        ("PATCH", f"/api/reviews/{visible.pk}"),
+        ("DELETE", f"/api/reviews/{visible.pk}"),
+        ("POST", f"/api/reviews/{visible.pk}/reply"),
+        ("POST", f"/api/reviews/{visible.pk}/remove"),
+        ("POST", f"/api/reviews/{visible.pk}/restore"),
+    ]
