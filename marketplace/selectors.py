@@ -9,13 +9,12 @@ from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from accounts.models import Skill, User, UserSkill
+from accounts.models import Skill, UserSkill
 
 from .models import (
     Category,
     Project,
     ProjectStatus,
-    ProjectTag,
     Proposal,
     Tag,
     Visibility,
@@ -28,12 +27,17 @@ def _signed_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
+def _staff_may(user, perm: str) -> bool:
+    # Only staff can hold moderation permissions; checking is_staff first spares everyone else the lookup.
+    return _signed_in(user) and user.is_active and user.is_staff and user.has_perm(perm)
+
+
 def can_view_all_projects(user) -> bool:
-    return _signed_in(user) and user.is_active and user.has_perm("marketplace.view_project")
+    return _staff_may(user, "marketplace.view_project")
 
 
 def can_view_all_proposals(user) -> bool:
-    return _signed_in(user) and user.is_active and user.has_perm("marketplace.view_proposal")
+    return _staff_may(user, "marketplace.view_proposal")
 
 
 # Skills -------------------------------------------------------------------------------------------------------
@@ -193,15 +197,3 @@ def proposal_list(*, viewer) -> QuerySet[Proposal]:
         return qs.none()
     return qs.filter(Q(freelancer_id=viewer.pk) | Q(project__client_id=viewer.pk))
 
-
-def project_tags_map(project_ids: Iterable[int]) -> dict[int, list[str]]:
-    """Tag names per project, for callers that hold project ids without the prefetch."""
-    result: dict[int, list[str]] = {}
-    rows = ProjectTag.objects.filter(project_id__in=list(project_ids)).select_related("tag").order_by("tag__name")
-    for row in rows:
-        result.setdefault(row.project_id, []).append(row.tag.name)
-    return result
-
-
-def user_display(user: User) -> dict:
-    return {"id": user.pk, "name": user.display_name}
