@@ -233,7 +233,8 @@ class ReviewRemoveSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class ReviewStatsSerializer(serializers.Serializer):
     user_id = serializers.IntegerField()
-    average_rating = serializers.DecimalField(max_digits=3, decimal_places=2)
+    average_rating = serializers.DecimalField(max_digits=3, decimal_places=2, min_value=Decimal("0"),
+                                              max_value=Decimal("5"))
     review_count = serializers.IntegerField()
     distribution = serializers.DictField(child=serializers.IntegerField(),
                                          help_text='Published reviews per star, keys "1" to "5".')

@@ -74,7 +74,6 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     filterset_class = ContractFilter
     ordering_fields = ["id", "created_at", "start_date", "amount", "status"]
     ordering = ["-created_at", "-id"]
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.contract_list_for(user=self.request.user)
@@ -117,12 +116,14 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=None, responses={200: ContractSerializer, **_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        """The client closes the contract; refused while money is in escrow or work waits for an answer."""
         return self._answer(contracts.contract_complete(contract=self.get_object(), actor=request.user))
 
     @extend_schema(request=ContractCancelSerializer,
                    responses={200: ContractSerializer, **_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
+        """Either party ends the contract early; refused while money is in escrow or work is submitted."""
         contract = self.get_object()
         serializer = ContractCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -132,11 +133,13 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=None, responses={200: ContractSerializer, **_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
+        """The client pauses the work."""
         return self._answer(contracts.contract_pause(contract=self.get_object(), actor=request.user))
 
     @extend_schema(request=None, responses={200: ContractSerializer, **_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
+        """The client resumes a paused contract."""
         return self._answer(contracts.contract_resume(contract=self.get_object(), actor=request.user))
 
 
@@ -162,7 +165,6 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filterset_class = MilestoneFilter
     ordering_fields = ["id", "order", "due_date", "created_at", "amount"]
     ordering = ["contract_id", "order", "id"]
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.milestone_list_for(user=self.request.user)
@@ -215,6 +217,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                    responses={200: MilestoneSerializer, **_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
+        """The freelancer hands in the work with a description of the `deliverables`."""
         milestone = self.get_object()
         serializer = MilestoneSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -231,6 +234,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                    responses={200: MilestoneSerializer, **_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
+        """The client sends submitted work back with `feedback`."""
         milestone = self.get_object()
         serializer = MilestoneRejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -258,7 +262,6 @@ class PortfolioItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     filterset_class = PortfolioFilter
     ordering_fields = ["id", "sort_order", "created_at", "completed_on"]
     ordering = ["freelancer_id", "sort_order", "-created_at", "-id"]
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.portfolio_item_list()
@@ -330,7 +333,6 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filterset_class = ReviewFilter
     ordering_fields = ["id", "created_at", "rating"]
     ordering = ["-created_at", "-id"]
-    lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -382,6 +384,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=ReviewReplySerializer, responses={200: ReviewSerializer, **_errors(400, 401, 403, 404)})
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
+        """The person reviewed answers a published review, once."""
         review = self.get_object()
         serializer = ReviewReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -392,6 +395,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                    responses={200: ReviewSerializer, **_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
+        """Moderators take a review down with a reason (audited)."""
         review = self.get_object()
         serializer = ReviewRemoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -401,6 +405,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=None, responses={200: ReviewSerializer, **_errors(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
+        """Moderators put a removed review back (audited)."""
         return self._answer(reviews.review_restore(review=self.get_object(), actor=request.user, request=request))
 
     @extend_schema(

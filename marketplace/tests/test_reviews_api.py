@@ -145,6 +145,7 @@ def test_stats_of_someone_without_reviews(api, client_user):
 
 def test_stats_of_an_unknown_user_is_404(api):
     assert api.get("/api/reviews/stats/999999").status_code == 404
+    assert api.get("/api/reviews/stats").status_code == 404
 
 
 def test_stats_average_is_rounded_to_cents(api, freelancer):
