@@ -150,8 +150,9 @@ def _check_answerable(contract: Contract, milestone: Milestone, actor: User, ver
         raise Forbidden(f"Only the client may {verb} the work.")
     contract_check_not_disputed(contract)
     if milestone.status == done or (done == MilestoneStatus.APPROVED and milestone.status == MilestoneStatus.PAID):
+        # Billing marks approved work paid in the approval's own transaction, so a repeat usually finds `paid`.
         raise Conflict(f"This milestone is already {milestone.get_status_display().lower()}.",
-                       code=f"already_{milestone.status}")
+                       code=f"already_{done}")
     if milestone.status != MilestoneStatus.SUBMITTED:
         raise ApplicationError(f"Only submitted work can be {done}; this milestone is "
                                f"{milestone.get_status_display().lower()}.", code="milestone_not_submitted")
