@@ -115,6 +115,10 @@ class NotificationType(models.TextChoices):
     NEW_PROJECT_FROM_FOLLOWED = "followed_project", "New project from someone you follow"
     NEW_FOLLOWER = "new_follower", "New follower"
     SAVED_SEARCH_MATCH = "saved_search_match", "Saved search match"
+    DEPOSIT_FUNDED = "deposit_funded", "Deposit funded"
+    FUNDING_FAILED = "funding_failed", "Payment failed"
+    PAYOUT_PAID = "payout_paid", "Payout sent"
+    PAYOUT_FAILED = "payout_failed", "Payout failed"
 
 
 class Notification(models.Model):
@@ -124,6 +128,9 @@ class Notification(models.Model):
     message = models.TextField(blank=True)
     link = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # False when the user switched the in-app channel off for this type: the row still records the event (and
+    # feeds the email digest) but stays out of the list and the unread count.
+    in_app = models.BooleanField(default=True)
     is_read = models.BooleanField(default=False)
     read_at = models.DateTimeField(null=True, blank=True)
     # Waiting for the user's daily digest email (set when they chose the digest over instant email).

@@ -33,11 +33,11 @@ def unread_message_count(*, user) -> int:
 
 
 def notifications_for(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+    return Notification.objects.filter(user=user, in_app=True).order_by("-created_at", "-id")
 
 
 def unread_notification_count(*, user) -> int:
-    return Notification.objects.filter(user=user, is_read=False).count()
+    return Notification.objects.filter(user=user, in_app=True, is_read=False).count()
 
 
 def favorites_for(*, user) -> QuerySet[Favorite]:

@@ -1,14 +1,21 @@
 """Pages for people: the inbox and a conversation, both refreshed by HTMX polling (only new rows travel)."""
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from megilance.api.exceptions import ApplicationError
 
 from . import selectors
-from .services import messaging
+from .models import NotificationType
+from .services import messaging, notifications
 
 POLL_SECONDS = 3
 
@@ -90,4 +97,66 @@ def conversation_send(request, pk: int):
     return render(request, "engagement/_thread_poll.html", {
         "conversation": conversation, "rows": rows, "last_id": max((m.pk for m in rows), default=after),
         "poll_seconds": POLL_SECONDS, "error": error,
+    })
+
+
+def service_worker(request):
+    """The push service worker, served from the site root so that its scope covers every page."""
+    path = finders.find("sw.js")
+    if path:
+        with open(path, "rb") as handle:
+            body = handle.read()
+    else:
+        with staticfiles_storage.open("sw.js") as handle:
+            body = handle.read()
+    response = HttpResponse(body, content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_required
+def notification_list(request):
+    if request.method == "POST":
+        notifications.notifications_mark_all_read(user=request.user)
+        return redirect("notification-list")
+    page = Paginator(selectors.notifications_for(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "engagement/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    notification = get_object_or_404(selectors.notifications_for(user=request.user), pk=pk)
+    notifications.notification_mark_read(notification=notification)
+    link = notification.link if url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None) else ""
+    return redirect(link or "notification-list")
+
+
+@login_required
+def notification_settings(request):
+    if request.method == "POST":
+        channels = {
+            event: {channel: f"{event}:{channel}" in request.POST for channel in notifications.CHANNELS}
+            for event in notifications.EVENT_TYPES
+        }
+        for event, choices in channels.items():
+            if event not in notifications.URGENT_TYPES:
+                choices.pop("sms")
+        frequency = request.POST.get("email_frequency", "instant")
+        try:
+            notifications.notification_preferences_update(
+                user=request.user, channels=channels,
+                email_frequency=frequency if frequency in ("instant", "daily") else "instant",
+                sms_phone_number=request.POST.get("sms_phone_number", "").strip()[:20])
+        except ApplicationError as exc:
+            flash.error(request, exc.message)
+        else:
+            flash.success(request, "Your notification settings were saved.")
+        return redirect("notification-settings")
+    matrix = notifications.preferences_matrix(user=request.user)
+    labels = dict(NotificationType.choices)
+    rows = [{"event": event, "label": labels[event], "choices": choices,
+             "sms_allowed": event in notifications.URGENT_TYPES} for event, choices in matrix["channels"].items()]
+    return render(request, "engagement/notification_settings.html", {
+        "matrix": matrix, "rows": rows, "vapid_public_key": settings.VAPID_PUBLIC_KEY,
     })

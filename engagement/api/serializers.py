@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Conversation, Message
+from ..models import Conversation, EmailFrequency, Message, Notification
 
 
 class PersonSummarySerializer(serializers.Serializer):
@@ -98,3 +98,61 @@ class MessageCreateSerializer(serializers.Serializer):
 
 class UnreadCountSerializer(serializers.Serializer):
     unread_count = serializers.IntegerField()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    type = serializers.CharField(source="notification_type", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "type", "notification_type", "title", "message", "link", "data", "is_read", "read_at",
+                  "created_at"]
+        read_only_fields = ["id", "type", "notification_type", "title", "message", "link", "data", "read_at",
+                            "created_at"]
+
+
+class NotificationUpdateSerializer(serializers.Serializer):
+    is_read = serializers.BooleanField()
+
+
+class MarkAllReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+    unread_count = serializers.IntegerField()
+
+
+class ChannelChoicesSerializer(serializers.Serializer):
+    in_app = serializers.BooleanField(required=False)
+    email = serializers.BooleanField(required=False)
+    push = serializers.BooleanField(required=False)
+    sms = serializers.BooleanField(required=False)
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    email_frequency = serializers.ChoiceField(choices=EmailFrequency.choices, required=False,
+                                              help_text="instant, or daily for one digest email a day")
+    sms_phone_number = serializers.RegexField(r"^\+[1-9]\d{6,14}$", required=False, allow_blank=True,
+                                              help_text="E.164, e.g. +14155550100")
+    channels = serializers.DictField(child=ChannelChoicesSerializer(), required=False,
+                                     help_text="event type -> {in_app, email, push, sms}")
+    sms_event_types = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
+class PushSubscriptionKeysSerializer(serializers.Serializer):
+    p256dh = serializers.CharField(max_length=200)
+    auth = serializers.CharField(max_length=100)
+
+
+class PushSubscriptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    endpoint = serializers.URLField(max_length=1000)
+    keys = PushSubscriptionKeysSerializer(write_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def validate_endpoint(self, value):
+        if not value.startswith("https://"):
+            raise serializers.ValidationError("A push endpoint must use https.")
+        return value
+
+
+class PushPublicKeySerializer(serializers.Serializer):
+    public_key = serializers.CharField()

@@ -1,18 +1,20 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from marketplace.models import Contract, Project
 from megilance.api.exceptions import ApplicationError
 
 from .. import selectors
-from ..models import Conversation, Message
-from ..services import messaging
+from ..models import Conversation, Message, Notification, PushSubscription
+from ..services import messaging, notifications
 from . import serializers as s
 
 ERRORS = {400: OpenApiResponse(description="Invalid input"), 401: OpenApiResponse(description="Not signed in"),
@@ -127,3 +129,105 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     @action(detail=False, methods=["get"], url_path="unread/count", pagination_class=None)
     def unread_count(self, request):
         return Response({"unread_count": selectors.unread_message_count(user=request.user)})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The caller's notifications, newest first",
+                       parameters=[OpenApiParameter("is_read", OpenApiTypes.BOOL, required=False)],
+                       responses={200: s.NotificationSerializer, 401: ERRORS[401]}),
+    retrieve=extend_schema(responses={200: s.NotificationSerializer, **ERRORS}),
+    partial_update=extend_schema(request=s.NotificationUpdateSerializer,
+                                 responses={200: s.NotificationSerializer, **ERRORS}),
+    destroy=extend_schema(responses={204: None, **ERRORS}),
+)
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                          viewsets.GenericViewSet):
+    serializer_class = s.NotificationSerializer
+    filter_backends: list = []
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        qs = selectors.notifications_for(user=self.request.user)
+        is_read = self.request.query_params.get("is_read")
+        if self.action == "list" and is_read in ("true", "false", "1", "0"):
+            qs = qs.filter(is_read=is_read in ("true", "1"))
+        return qs
+
+    def partial_update(self, request, *args, **kwargs):
+        data = s.NotificationUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        notification = notifications.notification_mark_read(notification=self.get_object(),
+                                                            is_read=data.validated_data["is_read"])
+        return Response(self.get_serializer(notification).data)
+
+    def perform_destroy(self, instance):
+        notifications.notification_delete(notification=instance)
+
+    @extend_schema(request=None, responses={200: s.NotificationSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = notifications.notification_mark_read(notification=self.get_object())
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(responses={200: s.UnreadCountSerializer, 401: ERRORS[401]})
+    @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
+    def unread_count(self, request):
+        return Response({"unread_count": selectors.unread_notification_count(user=request.user)})
+
+    @extend_schema(request=None, responses={200: s.MarkAllReadSerializer, 401: ERRORS[401]})
+    @action(detail=False, methods=["post"], url_path="mark-all-read")
+    def mark_all_read(self, request):
+        marked = notifications.notifications_mark_all_read(user=request.user)
+        return Response({"marked": marked, "unread_count": 0})
+
+
+@extend_schema(methods=["GET"], responses={200: s.NotificationPreferencesSerializer, 401: ERRORS[401]},
+               summary="The caller's notification channels per event type")
+@extend_schema(methods=["PUT"], request=s.NotificationPreferencesSerializer,
+               responses={200: s.NotificationPreferencesSerializer, 400: ERRORS[400], 401: ERRORS[401]},
+               summary="Change channels (merged into the stored ones), email frequency and SMS number")
+@api_view(["GET", "PUT"])
+@permission_classes([IsAuthenticated])
+def notification_preferences(request):
+    if request.method == "PUT":
+        data = s.NotificationPreferencesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        return Response(notifications.notification_preferences_update(
+            user=request.user, channels=request.data.get("channels") if "channels" in values else None,
+            email_frequency=values.get("email_frequency"), sms_phone_number=values.get("sms_phone_number")))
+    return Response(notifications.preferences_matrix(user=request.user))
+
+
+@extend_schema_view(
+    create=extend_schema(summary="Register this browser for web push (the PushSubscription of the service worker)",
+                         responses={201: s.PushSubscriptionSerializer, 400: ERRORS[400], 401: ERRORS[401]}),
+)
+class PushSubscriptionViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.PushSubscriptionSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PushSubscription.objects.none()
+        return PushSubscription.objects.filter(user=self.request.user)
+
+    def perform_create(self, serializer):
+        values = serializer.validated_data
+        serializer.instance = notifications.push_subscription_register(
+            user=self.request.user, endpoint=values["endpoint"], p256dh=values["keys"]["p256dh"],
+            auth=values["keys"]["auth"], user_agent=self.request.headers.get("User-Agent", ""))
+
+    @extend_schema(request=s.PushSubscriptionSerializer, responses={204: None, 401: ERRORS[401]},
+                   summary="Unsubscribe this browser")
+    @action(detail=False, methods=["post"])
+    def unsubscribe(self, request):
+        notifications.push_subscription_delete(user=request.user, endpoint=str(request.data.get("endpoint", "")))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={200: s.PushPublicKeySerializer}, summary="The VAPID public key for subscribing")
+    @action(detail=False, methods=["get"], url_path="public-key", permission_classes=[AllowAny])
+    def public_key(self, request):
+        return Response({"public_key": settings.VAPID_PUBLIC_KEY})

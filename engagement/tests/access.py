@@ -1,6 +1,6 @@
 """Engagement routes with an object id, owned by world.client (alice) and world.freelancer (bob)."""
 
-from engagement.tests.factories import ConversationFactory, MessageFactory
+from engagement.tests.factories import ConversationFactory, MessageFactory, NotificationFactory
 from marketplace.tests.factories import ProjectFactory, ProposalFactory
 
 
@@ -9,7 +9,12 @@ def build(world):
     ProposalFactory(project=project, freelancer=world.freelancer)
     conversation = ConversationFactory(project=project, client=world.client, freelancer=world.freelancer)
     message = MessageFactory(conversation=conversation, sender=world.freelancer)
+    notification = NotificationFactory(user=world.client)
     return [
+        ("GET", f"/api/notifications/{notification.pk}"),
+        ("PATCH", f"/api/notifications/{notification.pk}"),
+        ("POST", f"/api/notifications/{notification.pk}/read"),
+        ("DELETE", f"/api/notifications/{notification.pk}"),
         ("GET", f"/api/conversations/{conversation.pk}"),
         ("GET", f"/api/messages?conversation_id={conversation.pk}"),
         ("POST", f"/api/messages/{message.pk}/read"),

@@ -64,3 +64,30 @@ def test_outsider_gets_404_on_conversation_pages(client, outsider, conversation)
 
 def test_anonymous_is_sent_to_login(client, conversation):
     assert client.get("/messages/").status_code == 302
+
+
+def test_notification_pages(client, client_user, outsider):
+    from engagement.tests.factories import NotificationFactory
+
+    note = NotificationFactory(user=client_user, title="Proposal in", link="/projects/1/")
+    client.force_login(client_user)
+    assert "Proposal in" in client.get("/notifications/").content.decode()
+    assert client.post(f"/notifications/{note.pk}/open/").url == "/projects/1/"
+    note.refresh_from_db()
+    assert note.is_read
+    settings_page = client.get("/notifications/settings/").content.decode()
+    assert 'name="proposal_submitted:email"' in settings_page
+    response = client.post("/notifications/settings/", {"email_frequency": "daily", "proposal_submitted:in_app": "on"})
+    assert response.status_code == 302
+    from engagement.services.notifications import preferences_matrix
+
+    matrix = preferences_matrix(user=client_user)
+    assert matrix["email_frequency"] == "daily"
+    assert matrix["channels"]["proposal_submitted"] == {"in_app": True, "email": False, "push": False, "sms": False}
+    client.force_login(outsider)
+    assert client.post(f"/notifications/{note.pk}/open/").status_code == 404
+
+
+def test_service_worker_is_served_from_the_root(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200 and b"showNotification" in response.content

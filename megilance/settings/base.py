@@ -238,3 +238,15 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)  # trusted reverse proxies in front of the app
+
+# Engagement: web push (VAPID keys, base64url; off without them), SMS by Twilio (off without an account), and the
+# nightly jobs: the notification digest email and the analytics rollup.
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
+CELERY_BEAT_SCHEDULE["engagement-notification-digest"] = {
+    "task": "engagement.send_notification_digests", "schedule": timedelta(days=1)}
+CELERY_BEAT_SCHEDULE["engagement-analytics-rollup"] = {
+    "task": "engagement.rollup_user_analytics", "schedule": timedelta(days=1)}

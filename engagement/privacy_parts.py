@@ -1,0 +1,1 @@
+"""What the engagement app holds about a person, for GDPR export and erasure."""
