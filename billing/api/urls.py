@@ -1,5 +1,24 @@
+from django.urls import re_path
+
 from megilance.api.routers import OptionalSlashRouter
 
-router = OptionalSlashRouter()
+from .views import (
+    EscrowViewSet,
+    PaymentViewSet,
+    PayoutViewSet,
+    RefundViewSet,
+    TransactionFeeViewSet,
+    WalletView,
+)
 
-urlpatterns = [*router.urls]
+router = OptionalSlashRouter()
+router.register("escrow", EscrowViewSet, basename="escrow")
+router.register("payments", PaymentViewSet, basename="payment")
+router.register("refunds", RefundViewSet, basename="refund")
+router.register("transaction-fees", TransactionFeeViewSet, basename="transaction-fee")
+router.register("payouts", PayoutViewSet, basename="payout")
+
+urlpatterns = [
+    re_path(r"^wallet/?$", WalletView.as_view(), name="wallet"),
+    *router.urls,
+]

@@ -46,3 +46,28 @@ def deposit(contract, client_user):
     from billing.services.escrow import escrow_fund
 
     return escrow_fund(contract=contract, actor=client_user, amount=Decimal("300.00"))
+
+
+@pytest.fixture
+def finance_user(db):
+    """A staff member of the Finance group: sees all money and decides refunds."""
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.tests.factories import StaffFactory
+
+    group, _ = Group.objects.get_or_create(name="Finance")
+    group.permissions.set(Permission.objects.filter(content_type__app_label="billing"))
+    user = StaffFactory(email="finance@example.com", name="Fiona Finance")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def finance_api(finance_user, api_as):
+    return api_as(finance_user)
+
+
+def submit(milestone, freelancer):
+    from marketplace.services.milestones import milestone_submit
+
+    return milestone_submit(milestone=milestone, actor=freelancer, deliverables="The designs, as agreed.")
