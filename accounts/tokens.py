@@ -27,7 +27,10 @@ def refresh_rotate(raw: str) -> dict:
     token = _parse_refresh(raw)
     with transaction.atomic():
         # Lock the outstanding row so that two concurrent refreshes with one token cannot both succeed.
-        outstanding = OutstandingToken.objects.select_for_update().filter(jti=token["jti"]).first()
+        # order_by() drops the model's ordering by user, whose outer join PostgreSQL refuses to lock.
+        outstanding = (
+            OutstandingToken.objects.select_for_update().filter(jti=token["jti"]).order_by().first()
+        )
         if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
             raise AuthenticationFailed("The refresh token was already used or revoked.", code="token_not_valid")
         session = (
