@@ -1,6 +1,6 @@
 """Reads of the engagement app, each scoped to what the caller may see."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from .models import Conversation, Favorite, Message, Notification, ProjectView, UserFollow
 
@@ -54,3 +54,19 @@ def followers_of(*, user) -> QuerySet[UserFollow]:
 
 def following_of(*, user) -> QuerySet[UserFollow]:
     return UserFollow.objects.filter(follower=user, followee__is_active=True).select_related("followee")
+
+
+def project_view_summary(*, project, recent: int = 20) -> dict:
+    totals = ProjectView.objects.filter(project=project).aggregate(
+        view_count=Sum("view_count"), unique_viewers=Count("id"), last_viewed_at=Max("last_viewed_at"))
+    return {
+        "project_id": project.pk,
+        "view_count": totals["view_count"] or 0,
+        "unique_viewers": totals["unique_viewers"],
+        "last_viewed_at": totals["last_viewed_at"],
+        "recent_viewers": [
+            {"viewer_id": v.viewer_id, "viewer": {"id": v.viewer_id, "name": v.viewer.display_name},
+             "view_count": v.view_count, "last_viewed_at": v.last_viewed_at, "created_at": v.created_at}
+            for v in project_views_for_owner(project=project)[:recent]
+        ],
+    }

@@ -1,7 +1,16 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Conversation, EmailFrequency, Message, Notification
+from ..models import (
+    Conversation,
+    EmailFrequency,
+    Favorite,
+    FavoriteTarget,
+    Message,
+    Notification,
+    ProjectView,
+    UserFollow,
+)
 
 
 class PersonSummarySerializer(serializers.Serializer):
@@ -156,3 +165,71 @@ class PushSubscriptionSerializer(serializers.Serializer):
 
 class PushPublicKeySerializer(serializers.Serializer):
     public_key = serializers.CharField()
+
+
+class FavoriteSerializer(serializers.ModelSerializer):
+    user_id = serializers.IntegerField(read_only=True)
+    target_type = serializers.ChoiceField(choices=FavoriteTarget.choices)
+    target_id = serializers.IntegerField(min_value=1)
+    target = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Favorite
+        fields = ["id", "user_id", "target_type", "target_id", "target", "created_at"]
+        read_only_fields = ["id", "user_id", "target", "created_at"]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_target(self, obj):
+        """A small summary ({id, title} or {id, name}) looked up in bulk by the view; None when gone."""
+        return self.context.get("targets", {}).get((obj.target_type, obj.target_id))
+
+
+class FavoriteCheckSerializer(serializers.Serializer):
+    is_favorited = serializers.BooleanField()
+    favorite_id = serializers.IntegerField(allow_null=True)
+
+
+class ProjectViewerSerializer(serializers.ModelSerializer):
+    viewer_id = serializers.IntegerField(read_only=True)
+    viewer = PersonSummarySerializer(read_only=True)
+
+    class Meta:
+        model = ProjectView
+        fields = ["viewer_id", "viewer", "view_count", "last_viewed_at", "created_at"]
+        read_only_fields = fields
+
+
+class ProjectViewsSerializer(serializers.Serializer):
+    project_id = serializers.IntegerField()
+    view_count = serializers.IntegerField(help_text="Views, counted once per viewer per hour")
+    unique_viewers = serializers.IntegerField()
+    last_viewed_at = serializers.DateTimeField(allow_null=True)
+    recent_viewers = ProjectViewerSerializer(many=True)
+
+
+class ProjectViewRecordedSerializer(serializers.Serializer):
+    project_id = serializers.IntegerField()
+    counted = serializers.BooleanField()
+    view_count = serializers.IntegerField(allow_null=True)
+
+
+class FollowCreateSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField(min_value=1)
+
+
+class FollowSerializer(serializers.ModelSerializer):
+    follower_id = serializers.IntegerField(read_only=True)
+    followee_id = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = UserFollow
+        fields = ["id", "follower_id", "followee_id", "created_at"]
+        read_only_fields = fields
+
+
+class FollowPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+    title = serializers.CharField()
+    followed_at = serializers.DateTimeField()

@@ -8,13 +8,15 @@ from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from marketplace.models import Contract, Project
-from megilance.api.exceptions import ApplicationError
+from marketplace.selectors import project_list
+from megilance.api.exceptions import ApplicationError, Forbidden, NotFound
 
 from .. import selectors
-from ..models import Conversation, Message, Notification, PushSubscription
-from ..services import messaging, notifications
+from ..models import Conversation, Favorite, FavoriteTarget, Message, Notification, PushSubscription, UserFollow
+from ..services import attention, messaging, notifications
 from . import serializers as s
 
 ERRORS = {400: OpenApiResponse(description="Invalid input"), 401: OpenApiResponse(description="Not signed in"),
@@ -231,3 +233,153 @@ class PushSubscriptionViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], url_path="public-key", permission_classes=[AllowAny])
     def public_key(self, request):
         return Response({"public_key": settings.VAPID_PUBLIC_KEY})
+
+
+def _favorite_targets(favorites) -> dict:
+    """Summaries of the favorites' targets in two queries, whatever the page size."""
+    project_ids = [f.target_id for f in favorites if f.target_type == FavoriteTarget.PROJECT]
+    user_ids = [f.target_id for f in favorites if f.target_type == FavoriteTarget.FREELANCER]
+    targets = {}
+    if project_ids:
+        for pk, title, status_ in Project.objects.filter(pk__in=project_ids).values_list("pk", "title", "status"):
+            targets[(FavoriteTarget.PROJECT, pk)] = {"id": pk, "title": title, "status": status_}
+    if user_ids:
+        for person in get_user_model().objects.filter(pk__in=user_ids, is_active=True):
+            targets[(FavoriteTarget.FREELANCER, person.pk)] = {"id": person.pk, "name": person.display_name,
+                                                               "title": person.title}
+    return targets
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("target_type", OpenApiTypes.STR, required=False)],
+                       responses={200: s.FavoriteSerializer, 401: ERRORS[401]}),
+    retrieve=extend_schema(responses={200: s.FavoriteSerializer, **ERRORS}),
+    create=extend_schema(summary="Save a project or freelancer; adding it again answers the existing favorite",
+                         responses={200: s.FavoriteSerializer, 201: s.FavoriteSerializer, **ERRORS}),
+    destroy=extend_schema(responses={204: None, **ERRORS}),
+)
+class FavoriteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.FavoriteSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Favorite.objects.none()
+        qs = selectors.favorites_for(user=self.request.user)
+        target_type = self.request.query_params.get("target_type")
+        if self.action == "list" and target_type in FavoriteTarget.values:
+            qs = qs.filter(target_type=target_type)
+        return qs
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        context = {**self.get_serializer_context(), "targets": _favorite_targets(page)}
+        return self.get_paginated_response(s.FavoriteSerializer(page, many=True, context=context).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        favorite = self.get_object()
+        context = {**self.get_serializer_context(), "targets": _favorite_targets([favorite])}
+        return Response(s.FavoriteSerializer(favorite, context=context).data)
+
+    def create(self, request, *args, **kwargs):
+        data = s.FavoriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        favorite, created = attention.favorite_add(user=request.user, **data.validated_data)
+        context = {**self.get_serializer_context(), "targets": _favorite_targets([favorite])}
+        return Response(s.FavoriteSerializer(favorite, context=context).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def perform_destroy(self, instance):
+        attention.favorite_remove(favorite=instance)
+
+    @extend_schema(responses={200: s.FavoriteCheckSerializer, 401: ERRORS[401]},
+                   parameters=[OpenApiParameter("target_type", OpenApiTypes.STR, OpenApiParameter.PATH),
+                               OpenApiParameter("target_id", OpenApiTypes.INT, OpenApiParameter.PATH)])
+    @action(detail=False, methods=["get"], url_path=r"check/(?P<target_type>[a-z_]+)/(?P<target_id>\d+)",
+            pagination_class=None)
+    def check(self, request, target_type=None, target_id=None):
+        favorite_id = (selectors.favorites_for(user=request.user)
+                       .filter(target_type=target_type, target_id=int(target_id))
+                       .values_list("pk", flat=True).first())
+        return Response({"is_favorited": favorite_id is not None, "favorite_id": favorite_id})
+
+
+@extend_schema(methods=["GET"], summary="Who viewed the caller's project (owner only)",
+               responses={200: s.ProjectViewsSerializer, 403: OpenApiResponse(description="Not the owner"),
+                          **ERRORS})
+@extend_schema(methods=["POST"], request=None, summary="Record that the caller viewed the project",
+               responses={200: s.ProjectViewRecordedSerializer, **ERRORS})
+@api_view(["GET", "POST"])
+@permission_classes([IsAuthenticated])
+def project_views(request, pk: int):
+    project = get_object_or_404(project_list(viewer=request.user).prefetch_related(None), pk=pk)
+    if request.method == "POST":
+        view = attention.project_view_record(project=project, viewer=request.user)
+        return Response({"project_id": project.pk, "counted": view is not None,
+                         "view_count": view.view_count if view else None})
+    if project.client_id != request.user.pk:
+        raise Forbidden("Only the project's owner sees its views.")
+    return Response(selectors.project_view_summary(project=project))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="People the caller follows", responses={200: s.FollowSerializer, 401: ERRORS[401]}),
+    create=extend_schema(request=s.FollowCreateSerializer,
+                         responses={200: s.FollowSerializer, 201: s.FollowSerializer, **ERRORS}),
+    destroy=extend_schema(summary="Stop following the user with this id", responses={204: None, **ERRORS}),
+)
+class FollowViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.FollowSerializer
+    filter_backends: list = []
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return UserFollow.objects.none()
+        return UserFollow.objects.filter(follower=self.request.user).order_by("-created_at", "-id")
+
+    def create(self, request, *args, **kwargs):
+        data = s.FollowCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        followee = get_object_or_404(get_user_model(), pk=data.validated_data["user_id"], is_active=True)
+        follow, created = attention.follow_create(follower=request.user, followee=followee)
+        return Response(s.FollowSerializer(follow).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def destroy(self, request, pk=None):
+        followee = get_object_or_404(get_user_model(), pk=pk)
+        if not attention.follow_delete(follower=request.user, followee=followee):
+            raise NotFound("You do not follow this user.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.FollowCreateSerializer, responses={204: None, **ERRORS}, operation_id="follows_unfollow",
+                   summary="Stop following: DELETE /api/follows/ with {user_id}")
+    def unfollow(self, request):
+        data = s.FollowCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.destroy(request, pk=data.validated_data["user_id"])
+
+
+def _follow_people(request, follows, side: str):
+    page_class = api_settings.DEFAULT_PAGINATION_CLASS()
+    page = page_class.paginate_queryset(follows, request)
+    rows = [{"id": getattr(f, side).pk, "name": getattr(f, side).display_name, "role": getattr(f, side).role,
+             "title": getattr(f, side).title, "followed_at": f.created_at} for f in page]
+    return page_class.get_paginated_response(s.FollowPersonSerializer(rows, many=True).data)
+
+
+@extend_schema(responses={200: s.FollowPersonSerializer(many=True), **ERRORS}, summary="Who follows this user")
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def user_followers(request, pk: int):
+    user = get_object_or_404(get_user_model(), pk=pk, is_active=True)
+    return _follow_people(request, selectors.followers_of(user=user).order_by("-created_at", "-id"), "follower")
+
+
+@extend_schema(responses={200: s.FollowPersonSerializer(many=True), **ERRORS}, summary="Whom this user follows")
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def user_following(request, pk: int):
+    user = get_object_or_404(get_user_model(), pk=pk, is_active=True)
+    return _follow_people(request, selectors.following_of(user=user).order_by("-created_at", "-id"), "followee")

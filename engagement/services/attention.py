@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from marketplace.models import Project, ProjectStatus
+from marketplace.models import Project
+from marketplace.selectors import project_list
 from megilance.api.exceptions import ApplicationError, NotFound
 
 from .. import events
@@ -18,10 +19,7 @@ VIEW_WINDOW = timedelta(hours=1)
 
 def favorite_target_exists(*, target_type: str, target_id: int, viewer) -> bool:
     if target_type == FavoriteTarget.PROJECT:
-        # Drafts and hidden projects are only seen by their owner.
-        project = Project.objects.filter(pk=target_id).only("client_id", "status", "is_hidden").first()
-        return project is not None and (
-            project.client_id == viewer.pk or (project.status != ProjectStatus.DRAFT and not project.is_hidden))
+        return project_list(viewer=viewer).filter(pk=target_id).exists()
     if target_type == FavoriteTarget.FREELANCER:
         return get_user_model().objects.filter(pk=target_id, role="freelancer", is_active=True).exists()
     return False

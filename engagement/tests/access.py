@@ -1,6 +1,6 @@
 """Engagement routes with an object id, owned by world.client (alice) and world.freelancer (bob)."""
 
-from engagement.tests.factories import ConversationFactory, MessageFactory, NotificationFactory
+from engagement.tests.factories import ConversationFactory, FavoriteFactory, MessageFactory, NotificationFactory
 from marketplace.tests.factories import ProjectFactory, ProposalFactory
 
 
@@ -10,7 +10,11 @@ def build(world):
     conversation = ConversationFactory(project=project, client=world.client, freelancer=world.freelancer)
     message = MessageFactory(conversation=conversation, sender=world.freelancer)
     notification = NotificationFactory(user=world.client)
+    favorite = FavoriteFactory(user=world.client, target_type="freelancer", target_id=world.freelancer.pk)
     return [
+        ("GET", f"/api/favorites/{favorite.pk}"),
+        ("DELETE", f"/api/favorites/{favorite.pk}"),
+        ("GET", f"/api/projects/{project.pk}/views"),
         ("GET", f"/api/notifications/{notification.pk}"),
         ("PATCH", f"/api/notifications/{notification.pk}"),
         ("POST", f"/api/notifications/{notification.pk}/read"),
