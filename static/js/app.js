@@ -16,7 +16,21 @@ document.addEventListener("click", function (event) {
     box.remove();
   }
 });
+// Escape closes the open mobile menu and gives focus back to its toggle.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("[data-nav-toggle][aria-expanded='true']").forEach(function (toggle) {
+    toggle.setAttribute("aria-expanded", "false");
+    document.getElementById(toggle.getAttribute("aria-controls")).classList.remove("is-open");
+    toggle.focus();
+  });
+});
 document.addEventListener("DOMContentLoaded", function () {
+  // On phones the settings navigation scrolls sideways: bring the current page's tab into view.
+  document.querySelectorAll(".settings-nav [aria-current='page']").forEach(function (link) {
+    var nav = link.parentElement;
+    if (nav.scrollWidth > nav.clientWidth) nav.scrollLeft = link.offsetLeft - nav.offsetLeft - 16;
+  });
   document.querySelectorAll("[data-dismiss-key]").forEach(function (box) {
     try { if (localStorage.getItem("dismissed:" + box.dataset.dismissKey)) box.remove(); } catch (e) {}
   });
