@@ -6,4 +6,5 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self):
-        from . import privacy_parts, receivers  # noqa: F401
+        # webhooks defines the Celery task that applies provider events: every worker must know it.
+        from . import gateway_privacy, privacy_parts, receivers, webhooks  # noqa: F401

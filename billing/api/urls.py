@@ -1,4 +1,4 @@
-from django.urls import re_path
+from django.urls import include, re_path
 
 from megilance.api.routers import OptionalSlashRouter
 
@@ -19,6 +19,7 @@ router.register("transaction-fees", TransactionFeeViewSet, basename="transaction
 router.register("payouts", PayoutViewSet, basename="payout")
 
 urlpatterns = [
+    re_path(r"", include("billing.api.gateway_urls")),
     re_path(r"^wallet/?$", WalletView.as_view(), name="wallet"),
     *router.urls,
 ]

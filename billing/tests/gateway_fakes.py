@@ -103,7 +103,11 @@ class FakeStripeHTTP(stripe.HTTPClient):
         else:
             result = handler(params) if callable(handler) else handler
             body, status = result if isinstance(result, tuple) else (result, 200)
-        return json.dumps(body), status, {"Request-Id": f"req_{next(_ids)}"}
+        headers = {"Request-Id": f"req_{next(_ids)}"}
+        if status >= 400:
+            # The library would retry a 5xx after a sleep; the fake's answer is final, so say so.
+            headers["stripe-should-retry"] = "false"
+        return json.dumps(body), status, headers
 
     def request_stream(self, method, url, headers, post_data=None, *, _usage=None):
         content, status, headers = self.request(method, url, headers, post_data)
