@@ -152,7 +152,7 @@ class CategoryViewSet(ProjectListMixin, viewsets.ReadOnlyModelViewSet):
 def _project_for_tags(request, project_id, *, write: bool):
     """Reads follow project visibility; writes need the project to be the caller's (else 404)."""
     qs = selectors.project_owned_by(user=request.user) if write else selectors.project_list(viewer=request.user)
-    project = qs.filter(pk=project_id).first()
+    project = qs.select_related(None).prefetch_related(None).filter(pk=project_id).first()
     if project is None:
         raise Http404
     return project

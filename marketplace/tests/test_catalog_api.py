@@ -301,3 +301,13 @@ def test_tags_of_a_draft_are_hidden_from_others(api, client_api, client_user):
     draft = ProjectFactory(client=client_user, status=ProjectStatus.DRAFT)
     assert api.get(f"/api/tags/projects/{draft.pk}/tags").status_code == 404
     assert client_api.get(f"/api/tags/projects/{draft.pk}/tags").status_code == 200
+
+
+def test_project_tags_query_count_is_constant(api, client_user, django_assert_num_queries):
+    project = ProjectFactory(client=client_user, tags=[TagFactory(), TagFactory()])
+    # project (visibility), tags
+    with django_assert_num_queries(2):
+        assert len(api.get(f"/api/tags/projects/{project.pk}/tags").json()) == 2
+    ProjectTag.objects.create(project=project, tag=TagFactory())
+    with django_assert_num_queries(2):
+        assert len(api.get(f"/api/tags/projects/{project.pk}/tags").json()) == 3
