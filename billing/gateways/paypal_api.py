@@ -28,6 +28,11 @@ WEBHOOK_HEADERS = {
 }
 
 
+def new_session() -> requests.Session:
+    """The HTTP session of a new client. Tests replace it with one whose transport answers for PayPal."""
+    return requests.Session()
+
+
 class PayPalError(Exception):
     def __init__(self, message: str, *, status: int | None = None, body=None):
         super().__init__(message)
@@ -48,7 +53,7 @@ class PayPalAPI:
         if self.mode not in BASE_URLS:
             raise PayPalError(f"PAYPAL_MODE must be one of {sorted(BASE_URLS)}, not {self.mode!r}.")
         self.base_url = BASE_URLS[self.mode]
-        self.session = session or requests.Session()
+        self.session = session or new_session()
         self._token: str | None = None
         self._token_expires = 0.0
         self._lock = threading.Lock()
