@@ -12,4 +12,5 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification-open"),
     path("notifications/settings/", views.notification_settings, name="notification-settings"),
+    path("analytics/", views.analytics_dashboard, name="analytics-dashboard"),
 ]

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from megilance.api.exceptions import ApplicationError
 
 from . import selectors
+from .charts import bar_chart
 from .models import NotificationType
-from .services import messaging, notifications
+from .services import analytics, messaging, notifications
 
 POLL_SECONDS = 3
 
@@ -160,3 +161,22 @@ def notification_settings(request):
     return render(request, "engagement/notification_settings.html", {
         "matrix": matrix, "rows": rows, "vapid_public_key": settings.VAPID_PUBLIC_KEY,
     })
+
+
+CLIENT_METRICS = ["project_views", "proposals_received", "spend", "messages_sent", "response_time_minutes",
+                  "new_followers"]
+FREELANCER_METRICS = ["proposals_sent", "proposals_won", "earnings", "favorited", "messages_sent",
+                      "response_time_minutes"]
+
+
+@login_required
+def analytics_dashboard(request):
+    try:
+        days = min(max(int(request.GET.get("days", 30)), 7), 365)
+    except ValueError:
+        days = 30
+    data = analytics.analytics_for(user=request.user, days=days)
+    metrics = CLIENT_METRICS if request.user.role == "client" else FREELANCER_METRICS
+    charts = [{"metric": m, "label": data["labels"][m], "total": data["totals"][m],
+               "chart": bar_chart(data["series"][m])} for m in metrics]
+    return render(request, "engagement/analytics.html", {"data": data, "charts": charts, "days": days})

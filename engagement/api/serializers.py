@@ -233,3 +233,20 @@ class FollowPersonSerializer(serializers.Serializer):
     role = serializers.CharField()
     title = serializers.CharField()
     followed_at = serializers.DateTimeField()
+
+
+class AnalyticsPointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    value = serializers.FloatField()
+
+
+class AnalyticsSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    role = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    days = serializers.IntegerField()
+    totals = serializers.DictField(child=serializers.FloatField(allow_null=True),
+                                   help_text="metric -> total over the period (response time: average minutes)")
+    series = serializers.DictField(child=AnalyticsPointSerializer(many=True), help_text="metric -> one point a day")
+    labels = serializers.DictField(child=serializers.CharField())

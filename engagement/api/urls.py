@@ -19,6 +19,7 @@ urlpatterns = [
             name="notification-preferences"),
     re_path(r"^users/(?P<pk>\d+)/followers/?$", views.user_followers, name="user-followers"),
     re_path(r"^users/(?P<pk>\d+)/following/?$", views.user_following, name="user-following"),
+    re_path(r"^analytics/me/?$", views.analytics_me, name="analytics-me"),
     re_path(r"^projects/(?P<pk>\d+)/views/?$", views.project_views, name="project-views"),
     re_path(r"^follows/?$", views.FollowViewSet.as_view({"get": "list", "post": "create", "delete": "unfollow"}),
             name="follow-list"),

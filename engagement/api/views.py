@@ -16,7 +16,7 @@ from megilance.api.exceptions import ApplicationError, Forbidden, NotFound
 
 from .. import selectors
 from ..models import Conversation, Favorite, FavoriteTarget, Message, Notification, PushSubscription, UserFollow
-from ..services import attention, messaging, notifications
+from ..services import analytics, attention, messaging, notifications
 from . import serializers as s
 
 ERRORS = {400: OpenApiResponse(description="Invalid input"), 401: OpenApiResponse(description="Not signed in"),
@@ -383,3 +383,17 @@ def user_followers(request, pk: int):
 def user_following(request, pk: int):
     user = get_object_or_404(get_user_model(), pk=pk, is_active=True)
     return _follow_people(request, selectors.following_of(user=user).order_by("-created_at", "-id"), "followee")
+
+
+@extend_schema(responses={200: s.AnalyticsSerializer, 400: ERRORS[400], 401: ERRORS[401]},
+               parameters=[OpenApiParameter("days", OpenApiTypes.INT, required=False,
+                                            description="1 to 365, default 30")],
+               summary="The caller's daily metrics: views, proposals, earnings or spend, messages, response time")
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def analytics_me(request):
+    days = _int_param(request, "days")
+    days = 30 if days is None else days
+    if not 1 <= days <= 365:
+        raise ApplicationError("days must be between 1 and 365.", errors={"days": ["Between 1 and 365."]})
+    return Response(analytics.analytics_for(user=request.user, days=days))

@@ -12,7 +12,8 @@ from marketplace.selectors import project_list
 from megilance.api.exceptions import ApplicationError, NotFound
 
 from .. import events
-from ..models import Favorite, FavoriteTarget, ProjectView, UserFollow
+from ..models import Favorite, FavoriteTarget, MetricType, ProjectView, UserFollow
+from .analytics import analytics_increment
 
 VIEW_WINDOW = timedelta(hours=1)
 
@@ -58,11 +59,14 @@ def project_view_record(*, project: Project, viewer) -> ProjectView | None:
     if view is None:
         try:
             with transaction.atomic():
-                return ProjectView.objects.create(project=project, viewer=viewer, view_count=1, last_viewed_at=now)
+                view = ProjectView.objects.create(project=project, viewer=viewer, view_count=1, last_viewed_at=now)
+            analytics_increment(user_id=project.client_id, metric_type=MetricType.PROJECT_VIEWS)
+            return view
         except IntegrityError:
             view = ProjectView.objects.select_for_update().get(project=project, viewer=viewer)
     if now - view.last_viewed_at >= VIEW_WINDOW:
         ProjectView.objects.filter(pk=view.pk).update(view_count=F("view_count") + 1, last_viewed_at=now)
+        analytics_increment(user_id=project.client_id, metric_type=MetricType.PROJECT_VIEWS)
         view.refresh_from_db()
     return view
 

@@ -107,12 +107,12 @@ def test_project_views_query_count_is_constant(client_api, client_user, django_a
         assert client_api.get(f"/api/projects/{project.pk}/views").json()["unique_viewers"] == 2
 
 
-def test_a_project_viewed_event_is_recorded_when_marketplace_sends_one(freelancer, client_user):
+def test_a_project_viewed_event_is_recorded(freelancer, client_user):
+    # Connected to marketplace's project_viewed once it exists; the receiver itself works today.
+    from engagement.receivers import on_project_viewed
+
     project = ProjectFactory(client=client_user)
-    signal = getattr(events, "project_viewed", None)
-    if signal is None:
-        pytest.skip("marketplace has no project_viewed event yet")
-    signal.send(sender=Project, project=project, viewer=freelancer)
+    on_project_viewed(sender=Project, project=project, viewer=freelancer)
     assert ProjectView.objects.filter(project=project, viewer=freelancer).exists()
 
 
