@@ -221,6 +221,15 @@ PAYPAL_CLIENT_ID = env("PAYPAL_CLIENT_ID", default="")
 PAYPAL_CLIENT_SECRET = env("PAYPAL_CLIENT_SECRET", default="")
 PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", default="")
 PAYPAL_MODE = env("PAYPAL_MODE", default="sandbox")  # sandbox or live
+# Billing's jobs (billing/tasks.py): each is safe to run again, so a missed or doubled beat moves no money twice.
+CELERY_BEAT_SCHEDULE.update({
+    "billing-auto-release-escrow": {"task": "billing.auto_release_escrow", "schedule": timedelta(hours=1)},
+    "billing-mature-pending-earnings": {"task": "billing.mature_pending_earnings", "schedule": timedelta(hours=1)},
+    "billing-run-scheduled-payouts": {"task": "billing.run_scheduled_payouts", "schedule": timedelta(hours=1)},
+    "billing-expire-pending-fundings": {"task": "billing.expire_pending_fundings", "schedule": timedelta(minutes=30)},
+    "billing-purge-idempotency-keys": {"task": "billing.purge_idempotency_keys", "schedule": timedelta(hours=6)},
+})
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["EscrowStatusEnum"] = "billing.models.escrow.EscrowStatus"
 REVIEW_BLIND_DAYS = 14
 
 SESSION_COOKIE_HTTPONLY = True
