@@ -204,3 +204,33 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BillingProfile(models.Model):
+    """What a person's invoices say about them: legal name, postal address, tax id. Invoices copy it when they
+    are issued, so a later change never rewrites an issued invoice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="billing_profile")
+    legal_name = models.CharField(max_length=200, blank=True)
+    company_name = models.CharField(max_length=200, blank=True)
+    address_line1 = models.CharField(max_length=200, blank=True)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 country code.")
+    tax_id = models.CharField(max_length=50, blank=True, help_text="VAT number or other tax id.")
+    billing_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "billing_profiles"
+
+    def __str__(self):
+        return f"Billing profile of {self.user_id}"
+
+    def address_lines(self) -> list[str]:
+        city_line = " ".join(part for part in (self.postal_code, self.city) if part)
+        lines = [self.address_line1, self.address_line2, city_line, self.region, self.country]
+        return [line for line in lines if line]

@@ -356,3 +356,89 @@ class Review(models.Model):
     @property
     def is_visible(self) -> bool:
         return not self.is_removed and self.visible_at <= timezone.now()
+
+
+class TimeEntryStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    INVOICED = "invoiced", "Invoiced"
+
+
+class TimeEntry(models.Model):
+    """Time a freelancer spent on an hourly contract. It belongs to the UTC week (Monday) in which it starts;
+    `amount` is duration x rate, rounded to the cent, and becomes money only once approved and invoiced."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="time_entries")
+    start_time = models.DateTimeField()
+    end_time = models.DateTimeField(null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(default=0)
+    description = models.TextField(blank=True)
+    billable = models.BooleanField(default=True)
+    hourly_rate = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    amount = models.DecimalField(**MONEY, default=0)
+    currency = models.CharField(max_length=3, default="USD")
+    status = models.CharField(max_length=20, choices=TimeEntryStatus.choices, default=TimeEntryStatus.DRAFT)
+    week_start = models.DateField(help_text="Monday (UTC) of the week the entry starts in.")
+    screenshots = models.JSONField(default=list, blank=True, help_text="Storage keys of optional screenshots.")
+    is_manual = models.BooleanField(default=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="time_entries_reviewed")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    auto_approved = models.BooleanField(default=False)
+    rejection_reason = models.TextField(blank=True)
+    invoiced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "time_entries"
+        ordering = ["-start_time", "-id"]
+        verbose_name_plural = "time entries"
+        indexes = [
+            models.Index(fields=["contract", "week_start", "status"]),
+            models.Index(fields=["user", "-start_time"]),
+            models.Index(fields=["status", "week_start"]),
+        ]
+        constraints = [
+            # One timer at a time per freelancer and contract; the partial index also wins the race of two starts.
+            models.UniqueConstraint(fields=["user", "contract"], condition=Q(status="running"),
+                                    name="time_entry_one_running_per_contract"),
+            models.CheckConstraint(condition=Q(end_time__isnull=True) | Q(end_time__gte=models.F("start_time")),
+                                   name="time_entry_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.duration_minutes} min on {self.contract_id} ({self.status})"
+
+    @property
+    def hours(self):
+        from decimal import Decimal
+
+        return (Decimal(self.duration_minutes) / Decimal(60)).quantize(Decimal("0.01"))
+
+
+class WorkLog(models.Model):
+    """The freelancer's daily note on a contract: what was done, what blocks, how long. The client reads it."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="work_logs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="work_logs")
+    date = models.DateField()
+    hours_worked = models.DecimalField(max_digits=5, decimal_places=2,
+                                       validators=[MinValueValidator(0), MaxValueValidator(24)])
+    tasks_completed = models.TextField(blank=True)
+    blockers = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "work_logs"
+        ordering = ["-date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["contract", "user", "date"], name="work_log_one_per_day")]
+
+    def __str__(self):
+        return f"Work log {self.date} on contract {self.contract_id}"

@@ -18,4 +18,5 @@ urlpatterns = [
     *router.urls,
     # Contracts, milestones, portfolio and reviews live in their own module.
     re_path(r"", include("marketplace.api.contract_urls")),
+    re_path(r"", include("marketplace.api.time_urls")),
 ]
