@@ -2,10 +2,9 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from billing.management.commands.ledger_check import Command as LedgerCheck
 from billing.models import (
     AccountPurpose,
     LedgerAccount,
@@ -89,10 +88,10 @@ def test_ledger_check_passes_on_balanced_books(funded_escrow):
 def test_ledger_check_exits_non_zero_when_a_cached_balance_is_wrong(funded_escrow, contract, capsys):
     account = LedgerAccount.objects.get(purpose=AccountPurpose.ESCROW, contract=contract)
     LedgerAccount.objects.filter(pk=account.pk).update(balance=Decimal("499.99"))
-    with pytest.raises(SystemExit) as exit_info:
-        # The command-line path, which turns the command's error into the process exit status.
-        LedgerCheck().run_from_argv(["manage.py", "ledger_check"])
-    assert exit_info.value.code == 1
+    with pytest.raises(CommandError) as error:
+        call_command("ledger_check")
+    # manage.py exits with the error's returncode.
+    assert error.value.returncode == 1
     assert "caches 499.99" in capsys.readouterr().err
     LedgerAccount.objects.filter(pk=account.pk).update(balance=Decimal("500.00"))  # for the after-test check
 
