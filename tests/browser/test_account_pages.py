@@ -114,3 +114,17 @@ def test_account_settings_pages_share_the_settings_navigation(page, freelancer, 
         if heading:
             expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         screenshot(page, name)
+
+
+def test_two_factor_setup_asks_for_the_password_then_shows_the_code(page, freelancer, login, password, screenshot):
+    login(page, freelancer)
+    page.goto("/accounts/2fa/")
+    page.get_by_test_id("mfa-activate").click()
+    page.wait_for_url("**/accounts/reauthenticate/**")
+    screenshot(page, "reauthenticate")
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/accounts/2fa/totp/activate/")
+    expect(page.get_by_label("Authenticator secret")).not_to_have_value("")
+    expect(page.get_by_label("Authenticator code")).to_be_visible()
+    screenshot(page, "activate")
