@@ -18,6 +18,7 @@ from .. import selectors
 from ..models import Conversation, Favorite, FavoriteTarget, Message, Notification, PushSubscription, UserFollow
 from ..services import analytics, attention, messaging, notifications
 from . import serializers as s
+from .pagination import PageOrCursorPagination
 
 ERRORS = {400: OpenApiResponse(description="Invalid input"), 401: OpenApiResponse(description="Not signed in"),
           404: OpenApiResponse(description="Not found or not yours")}
@@ -86,6 +87,7 @@ class ConversationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = s.MessageSerializer
+    pagination_class = PageOrCursorPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filter_backends: list = []
 
@@ -145,6 +147,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                           viewsets.GenericViewSet):
     serializer_class = s.NotificationSerializer
+    pagination_class = PageOrCursorPagination
     filter_backends: list = []
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 

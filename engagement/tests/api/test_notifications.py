@@ -95,3 +95,17 @@ def test_preferences_bad_input_is_400(client_api, payload):
 
 def test_preferences_do_not_clash_with_user_profiles(client_api, client_user):
     assert client_api.get(f"/api/users/{client_user.pk}").status_code == 200
+
+
+def test_cursor_paging_walks_the_list_without_page_numbers(client_api, client_user, django_assert_num_queries):
+    NotificationFactory.create_batch(5, user=client_user)
+    first = client_api.get("/api/notifications?cursor=&page_size=2").json()
+    assert len(first["results"]) == 2 and first["next"] and "count" not in first
+    seen = [n["id"] for n in first["results"]]
+    with django_assert_num_queries(2):  # session, page (no count)
+        second = client_api.get(first["next"]).json()
+    seen += [n["id"] for n in second["results"]]
+    third = client_api.get(second["next"]).json()
+    seen += [n["id"] for n in third["results"]]
+    assert seen == sorted(seen, reverse=True) and len(set(seen)) == 5
+    assert third["next"] is None
