@@ -541,7 +541,7 @@ def _play_contract_story(story: dict, categories: dict[str, Category]) -> None:
     proposal = proposals.proposal_submit(project=project, freelancer=freelancer, cover_letter=letter,
                                          availability=availability, **terms)
     plan = [{"title": title, "description": description, "amount": Decimal(amount),
-             "due_date": (timezone.localdate() + timedelta(days=14 * index - story["days"] // 2)).isoformat()}
+             "due_date": (timezone.localdate() + timedelta(days=14 * index + 7 - story["days"])).isoformat()}
             for index, (title, amount, _state, description, _done) in enumerate(story["milestones"], start=1)]
     proposals.proposal_accept(proposal=proposal, actor=client, milestones=plan or None)
     contract = Contract.objects.get(proposal=proposal)

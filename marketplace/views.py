@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -115,7 +115,11 @@ def _public_projects():
 def _top_categories():
     active_children = Prefetch("children", queryset=Category.objects.filter(is_active=True),
                                to_attr="active_children")
-    return list(Category.objects.filter(parent__isnull=True, is_active=True).prefetch_related(active_children))
+    categories = list(Category.objects.filter(parent__isnull=True, is_active=True).prefetch_related(active_children))
+    for category in categories:
+        # project_count counts the projects filed directly under a category; a top-level one shows its whole branch.
+        category.total = category.project_count + sum(child.project_count for child in category.active_children)
+    return categories
 
 
 def _project_for_viewer(user, pk: int) -> Project:
@@ -285,9 +289,11 @@ def project_publish(request, pk: int):
 @role_required(Role.CLIENT)
 def my_projects(request):
     status = request.GET.get("status", "")
+    latest_contract = Contract.objects.filter(project=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
     projects = Project.objects.filter(client=request.user).select_related("category").annotate(
         live_proposals=Count("proposals", filter=Q(proposals__status__in=LIVE_PROPOSAL_STATUSES)),
         new_proposals=Count("proposals", filter=Q(proposals__status=ProposalStatus.SUBMITTED)),
+        contract_id=Subquery(latest_contract),
     ).order_by("-created_at", "-id")
     if status in ProjectStatus.values:
         projects = projects.filter(status=status)
@@ -639,11 +645,10 @@ def profile_detail(request, pk: int):
         "rating": stats,
         "distribution": [(stars, distribution.get(stars, 0)) for stars in range(5, 0, -1)],
         "reviews": reviews[:10],
-        "portfolio": PortfolioItem.objects.filter(freelancer=person) if person.role == Role.FREELANCER else [],
+        "portfolio": list(PortfolioItem.objects.filter(freelancer=person)) if person.role == Role.FREELANCER else [],
         "completed_contracts": Contract.objects.filter(
             Q(freelancer=person) | Q(client=person), status=ContractStatus.COMPLETED).count(),
-        "open_projects": _public_projects().filter(client=person)[:5]
-        if person.role == Role.CLIENT else [],
+        "open_projects": list(_public_projects().filter(client=person)[:5]) if person.role == Role.CLIENT else [],
     }
     return render(request, "marketplace/profile_detail.html", context)
 
@@ -700,9 +705,11 @@ def _freelancer_dashboard(user) -> dict:
     rating = _rating_by_user([user.pk]).get(user.pk)
     my_skills = UserSkill.objects.filter(user=user).values("skill_id")
     bid_on = proposals.values("project_id")
-    recommended = _public_projects().exclude(pk__in=bid_on)
-    matching = recommended.filter(skills__in=my_skills).distinct()
-    recommended = matching if matching.exists() else recommended
+    candidates = _public_projects().exclude(pk__in=bid_on).order_by("-published_at", "-id")
+    # Projects needing the freelancer's skills first, then the newest others, five in all.
+    recommended = list(candidates.filter(skills__in=my_skills).distinct()[:5])
+    if len(recommended) < 5:
+        recommended += list(candidates.exclude(pk__in=[p.pk for p in recommended])[:5 - len(recommended)])
     return {
         "stats": {
             "live_proposals": proposals.filter(status__in=(ProposalStatus.SUBMITTED,
@@ -715,7 +722,7 @@ def _freelancer_dashboard(user) -> dict:
                                                status__in=(MilestoneStatus.FUNDED, MilestoneStatus.IN_PROGRESS,
                                                            MilestoneStatus.REJECTED, MilestoneStatus.PENDING))
         .select_related("contract__client").order_by("due_date", "order")[:6],
-        "recommended": recommended.order_by("-published_at", "-id")[:5],
+        "recommended": recommended,
         "proposals": proposals.select_related("project").order_by("-created_at")[:6],
         "contracts": contracts.filter(status=ContractStatus.ACTIVE).select_related("client")
         .order_by("-created_at")[:6],
