@@ -202,10 +202,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Choice sets shared by several components need one name; without it the schema gets hashed enum names.
-    "ENUM_NAME_OVERRIDES": {
-        "EscrowStatusEnum": "billing.models.EscrowStatus",
-    },
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
