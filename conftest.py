@@ -26,6 +26,16 @@ def pytest_runtest_setup(item):
         skip_or_fail("needs Redis: set REDIS_URL=redis://...")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttles, lockouts and cached counters must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD
