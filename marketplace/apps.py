@@ -11,3 +11,4 @@ class MarketplaceConfig(AppConfig):
         from .seeding import seed_marketplace
 
         seeding.register("marketplace", seed_marketplace)
+        from .search import receivers  # noqa: F401  (keeps search vectors current)

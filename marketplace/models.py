@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -112,6 +113,8 @@ class Project(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Title (A), skills and tags (B), description (C); written by marketplace.search.indexing on PostgreSQL.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "projects"

@@ -19,4 +19,5 @@ urlpatterns = [
     # Contracts, milestones, portfolio and reviews live in their own module.
     re_path(r"", include("marketplace.api.contract_urls")),
     re_path(r"", include("marketplace.api.time_urls")),
+    re_path(r"", include("marketplace.api.search_urls")),
 ]

@@ -1,0 +1,80 @@
+"""The PostgreSQL side of search: how a stored `tsvector` is built and which indexes serve the queries.
+
+Migrations and the bulk seeder use these statements too, so a vector written by a service, by a migration's
+backfill or by `seed_bulk` is the same vector.
+"""
+
+TS_CONFIG = "english"
+
+# Title (A), skills and tags (B), description (C).
+PROJECT_VECTOR = f"""
+    setweight(to_tsvector('{TS_CONFIG}', coalesce(p.title, '')), 'A')
+    || setweight(to_tsvector('{TS_CONFIG}',
+        coalesce((SELECT string_agg(s.name, ' ') FROM project_skills ps JOIN skills s ON s.id = ps.skill_id
+                  WHERE ps.project_id = p.id), '')
+        || ' ' ||
+        coalesce((SELECT string_agg(t.name, ' ') FROM project_tags pt JOIN tags t ON t.id = pt.tag_id
+                  WHERE pt.project_id = p.id), '')), 'B')
+    || setweight(to_tsvector('{TS_CONFIG}', coalesce(p.description, '')), 'C')
+"""
+
+# Name and title (A), skills (B), bio (C).
+USER_VECTOR = f"""
+    setweight(to_tsvector('{TS_CONFIG}', coalesce(u.name, '') || ' ' || coalesce(u.title, '')), 'A')
+    || setweight(to_tsvector('{TS_CONFIG}',
+        coalesce((SELECT string_agg(s.name, ' ') FROM user_skills us JOIN skills s ON s.id = us.skill_id
+                  WHERE us.user_id = u.id), '')), 'B')
+    || setweight(to_tsvector('{TS_CONFIG}', coalesce(u.bio, '')), 'C')
+"""
+
+INDEX_PROJECTS = f"UPDATE projects p SET search_vector = {PROJECT_VECTOR} WHERE p.id = ANY(%s)"
+INDEX_USERS = f"UPDATE users u SET search_vector = {USER_VECTOR} WHERE u.id = ANY(%s)"
+INDEX_ALL_PROJECTS = f"UPDATE projects p SET search_vector = {PROJECT_VECTOR}"
+INDEX_ALL_USERS = f"UPDATE users u SET search_vector = {USER_VECTOR}"
+
+EXTENSIONS = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
+
+# GIN for full-text matching; trigram GIN for typo tolerance; text_pattern_ops b-trees answer "starts with" for
+# autocomplete with one short index range scan, however common the prefix.
+PROJECT_INDEXES = [
+    ("projects_search_vector_gin", "CREATE INDEX IF NOT EXISTS projects_search_vector_gin "
+                                   "ON projects USING gin (search_vector)"),
+    ("projects_title_trgm", "CREATE INDEX IF NOT EXISTS projects_title_trgm ON projects "
+                            "USING gin (title gin_trgm_ops)"),
+    ("projects_title_prefix", "CREATE INDEX IF NOT EXISTS projects_title_prefix ON projects "
+                              "(lower(title) text_pattern_ops)"),
+    ("skills_name_trgm", "CREATE INDEX IF NOT EXISTS skills_name_trgm ON skills USING gin (name gin_trgm_ops)"),
+    ("tags_name_trgm", "CREATE INDEX IF NOT EXISTS tags_name_trgm ON tags USING gin (name gin_trgm_ops)"),
+    ("skills_name_prefix", "CREATE INDEX IF NOT EXISTS skills_name_prefix ON skills (lower(name) text_pattern_ops)"),
+    ("tags_name_prefix", "CREATE INDEX IF NOT EXISTS tags_name_prefix ON tags (lower(name) text_pattern_ops)"),
+]
+USER_INDEXES = [
+    ("users_search_vector_gin", "CREATE INDEX IF NOT EXISTS users_search_vector_gin "
+                                "ON users USING gin (search_vector)"),
+    ("users_name_trgm", "CREATE INDEX IF NOT EXISTS users_name_trgm ON users USING gin (name gin_trgm_ops)"),
+    ("users_name_prefix", "CREATE INDEX IF NOT EXISTS users_name_prefix ON users (lower(name) text_pattern_ops)"),
+]
+
+
+def run_if_postgres(statements):
+    """A RunPython body that applies `statements` on PostgreSQL and does nothing on SQLite."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        with schema_editor.connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    return forwards
+
+
+def drop_if_postgres(names):
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        with schema_editor.connection.cursor() as cursor:
+            for name in names:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+
+    return backwards
