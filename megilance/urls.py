@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("marketplace.urls")),
     path("", include("engagement.urls")),
+    path("", include("billing.urls")),
     path("", include("accounts.urls")),
 ]
 
