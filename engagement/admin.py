@@ -11,6 +11,7 @@ from .models import (
     UserAnalytics,
     UserFollow,
 )
+from .services import messaging
 
 
 @admin.register(Conversation)
@@ -32,6 +33,19 @@ class MessageAdmin(admin.ModelAdmin):
     raw_id_fields = ["conversation", "sender", "recipient", "reply_to"]
     list_select_related = ["conversation", "sender", "recipient"]
     readonly_fields = ["created_at", "read_at", "deleted_at"]
+    actions = ["mark_reviewed"]
+
+    @admin.action(description="Mark flagged messages as reviewed (no action needed)",
+                  permissions=["moderate"])
+    def mark_reviewed(self, request, queryset):
+        done = 0
+        for message in queryset.filter(is_flagged=True):
+            messaging.message_unflag(message=message, actor=request.user)
+            done += 1
+        self.message_user(request, f"{done} message(s) marked as reviewed.")
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("engagement.moderate_message")
 
     @admin.display(description="text")
     def short_body(self, obj):

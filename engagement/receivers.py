@@ -287,6 +287,16 @@ def on_ticket_replied(*, ticket, actor=None, **_):
             f"/support/tickets/{ticket.pk}/", ticket_id=ticket.pk)
 
 
+@safe
+def on_ticket_resolved(*, ticket, actor=None, **_):
+    user = getattr(ticket, "user", None)
+    if actor is not None and user is not None and actor.pk == user.pk:
+        return
+    _notify(user, T.TICKET_ANSWERED, f"Ticket resolved: {getattr(ticket, 'subject', '')}",
+            "Reply if something is still not right: the ticket opens again.", f"/support/tickets/{ticket.pk}/",
+            ticket_id=ticket.pk)
+
+
 def _dispute(kind, title):
     @safe
     def handler(*, dispute, actor=None, **_):
@@ -339,5 +349,6 @@ def connect() -> None:
             _connect(billing, name, handler)
     if support is not None:
         _connect(support, "ticket_replied", on_ticket_replied)
+        _connect(support, "ticket_resolved", on_ticket_resolved)
         _connect(support, "dispute_opened", _dispute(T.DISPUTE_OPENED, "Dispute opened on “{c}”"))
         _connect(support, "dispute_resolved", _dispute(T.DISPUTE_RESOLVED, "Dispute resolved on “{c}”"))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("messages/<int:pk>/", views.conversation_detail, name="conversation-detail"),
     path("messages/<int:pk>/poll/", views.conversation_poll, name="conversation-poll"),
     path("messages/<int:pk>/send/", views.conversation_send, name="conversation-send"),
+    path("messages/attachments/<int:pk>/", views.message_attachment, name="message-attachment"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification-open"),
     path("notifications/settings/", views.notification_settings, name="notification-settings"),

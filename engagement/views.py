@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -99,6 +99,16 @@ def conversation_send(request, pk: int):
         "conversation": conversation, "rows": rows, "last_id": max((m.pk for m in rows), default=after),
         "poll_seconds": POLL_SECONDS, "error": error,
     })
+
+
+@login_required
+def message_attachment(request, pk: int):
+    """Attachments are served only to the two participants, never from a guessable public media URL."""
+    message = get_object_or_404(selectors.messages_for(user=request.user), pk=pk, is_deleted=False)
+    if not message.attachment:
+        raise Http404("No attachment.")
+    return FileResponse(message.attachment.open("rb"), as_attachment=True,
+                        filename=message.attachment_name or "attachment")
 
 
 def service_worker(request):

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -87,7 +88,7 @@ class MessageSerializer(serializers.ModelSerializer):
     def get_attachment_url(self, obj):
         if obj.is_deleted or not obj.attachment:
             return None
-        return obj.attachment.url
+        return reverse("message-attachment", args=[obj.pk])
 
     @extend_schema_field(serializers.CharField())
     def get_attachment_name(self, obj):

@@ -5,6 +5,7 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.services import audit_record
 from marketplace.models import Contract, Project, Proposal
 from megilance.api.exceptions import ApplicationError, Forbidden, NotFound
 
@@ -139,4 +140,16 @@ def message_delete(*, message: Message, user) -> Message:
     message.is_deleted = True
     message.deleted_at = timezone.now()
     message.save(update_fields=["is_deleted", "deleted_at"])
+    return message
+
+
+@transaction.atomic
+def message_unflag(*, message: Message, actor) -> Message:
+    """Staff reviewed a flagged message and found nothing to act on; the audit log keeps who decided."""
+    if not message.is_flagged:
+        return message
+    reason = message.flag_reason
+    Message.objects.filter(pk=message.pk).update(is_flagged=False)
+    message.is_flagged = False
+    audit_record(action="message_unflagged", actor=actor, user=message.sender, target=message, reason=reason)
     return message

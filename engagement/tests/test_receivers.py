@@ -138,3 +138,21 @@ def test_billing_signals_are_connected_when_billing_defines_them():
         signal = getattr(billing, name, None)
         if signal is not None:
             assert any("engagement" in str(key[0]) for key, *_ in signal.receivers), name
+
+
+def test_support_events_reach_the_ticket_owner_and_both_dispute_parties(client_user, freelancer, staff_user):
+    from engagement.receivers import on_ticket_replied, on_ticket_resolved
+
+    ticket = SimpleNamespace(pk=9, user=client_user, subject="Card declined")
+    on_ticket_replied(sender=None, ticket=ticket, message=None, actor=staff_user)
+    on_ticket_replied(sender=None, ticket=ticket, message=None, actor=client_user)  # their own reply: silent
+    on_ticket_resolved(sender=None, ticket=ticket, actor=staff_user)
+    assert kinds(client_user) == ["ticket_answered", "ticket_answered"]
+
+    from support import events as support
+
+    contract = ContractFactory(project=ProjectFactory(client=client_user), freelancer=freelancer)
+    dispute = SimpleNamespace(pk=4, contract=contract)
+    if getattr(support, "dispute_opened", None) is not None:
+        support.dispute_opened.send(sender=None, dispute=dispute, actor=client_user)
+        assert "dispute_opened" in kinds(freelancer) and "dispute_opened" not in kinds(client_user)

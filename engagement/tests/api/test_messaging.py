@@ -137,9 +137,23 @@ def test_attachment_is_stored_and_linked(freelancer_api, conversation, settings,
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["attachment_name"] == "brief.pdf" and body["attachment_size"] == 13
-    assert body["attachment_url"].startswith("/media/messages/")
+    assert body["attachment_url"] == f"/messages/attachments/{body['id']}/"
     stored = Message.objects.get(pk=body["id"]).attachment
     assert stored.storage.exists(stored.name)
+
+
+def test_attachment_download_is_for_participants_only(client, client_user, outsider, freelancer_api, conversation,
+                                                      settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("brief.txt", b"the brief", content_type="text/plain")
+    url = freelancer_api.post("/api/messages", {"conversation_id": conversation.pk, "attachment": upload},
+                              format="multipart").json()["attachment_url"]
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(client_user)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"the brief"
+    assert 'filename="brief.txt"' in response["Content-Disposition"]
 
 
 def test_sender_soft_deletes_and_the_text_is_hidden(client_api, freelancer_api, conversation, freelancer):
