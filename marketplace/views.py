@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, UserSkill
 from megilance.api.exceptions import ApplicationError, NotFound
 
-from . import contract_selectors, forms, selectors
+from . import contract_selectors, forms, selectors, time_selectors
 from .models import (
     LIVE_PROPOSAL_STATUSES,
     BudgetType,
@@ -483,6 +483,9 @@ def _contract_context(request, contract: Contract, **forms_in_error) -> dict:
         "submit_form": forms_in_error.get("submit_form"),
         "reject_form": forms_in_error.get("reject_form"),
     }
+    if contract.contract_type == ContractType.HOURLY:
+        context["weeks"] = time_selectors.week_groups(contract=contract)[:8]
+        context["time_total"] = time_selectors.time_summary(contract=contract)
     return context
 
 
@@ -584,12 +587,12 @@ def review_create(request, pk: int):
     form = forms.ReviewForm(request.POST)
     if form.is_valid():
         try:
-            review_services.review_submit(contract=contract, reviewer=request.user, **form.service_data())
+            review = review_services.review_submit(contract=contract, reviewer=request.user, **form.service_data())
         except ApplicationError as error:
             _apply_error(request, error, form)
         else:
-            messages.success(request, "Thank you. Your review appears once both of you have reviewed, "
-                                      "or after 14 days.")
+            messages.success(request, "Thank you. Both reviews are now published." if review.is_visible else
+                             "Thank you. Your review appears once both of you have reviewed, or after 14 days.")
             return redirect("marketplace:contract-detail", pk=contract.pk)
     return render(request, "marketplace/contract_detail.html",
                   _contract_context(request, contract, review_form=form), status=400)

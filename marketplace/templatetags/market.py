@@ -68,7 +68,8 @@ def ago(value):
     if not value:
         return ""
     text = timesince(value, depth=1)
-    return "just now" if text.startswith("0 ") else f"{text} ago"
+    # timesince separates with a no-break space: "0\xa0minutes".
+    return "just now" if text.split("\xa0")[0] == "0" else f"{text} ago"
 
 
 # Category icons: a few Lucide outlines (ISC licence), inline so that no icon font or CDN is needed.

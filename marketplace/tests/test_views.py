@@ -12,6 +12,7 @@ from marketplace.models import (
     BudgetType,
     Contract,
     ContractStatus,
+    ContractType,
     ExperienceLevel,
     MilestoneStatus,
     Project,
@@ -19,6 +20,8 @@ from marketplace.models import (
     Proposal,
     ProposalStatus,
     Review,
+    TimeEntry,
+    TimeEntryStatus,
     Visibility,
 )
 from marketplace.services import proposals as proposal_services
@@ -492,3 +495,24 @@ def test_accepting_through_the_service_shows_the_contract_to_both(as_user, proje
     contract = Contract.objects.get(proposal=proposal)
     for person in (project.client, proposal.freelancer):
         assert contract.title in as_user(person).get("/contracts/").content.decode()
+
+
+def test_client_sees_a_fund_button_on_a_pending_milestone_and_the_freelancer_a_note(as_user, contract):
+    MilestoneFactory(contract=contract, status=MilestoneStatus.PENDING)
+    client_page = as_user(contract.client).get(f"/contracts/{contract.pk}/").content.decode()
+    assert 'data-testid="fund-milestone"' in client_page
+    freelancer_page = as_user(contract.freelancer).get(f"/contracts/{contract.pk}/").content.decode()
+    assert 'data-testid="fund-milestone"' not in freelancer_page and "Not funded yet" in freelancer_page
+
+
+def test_hourly_contract_shows_logged_weeks(as_user, client_user, freelancer):
+    contract = ContractFactory(project__client=client_user, client=client_user, freelancer=freelancer,
+                               contract_type=ContractType.HOURLY, amount=None, hourly_rate=Decimal("50.00"),
+                               weekly_limit_hours=Decimal("20"))
+    start = timezone.now() - timedelta(days=8)
+    TimeEntry.objects.create(user=freelancer, contract=contract, start_time=start,
+                             end_time=start + timedelta(hours=3), duration_minutes=180,
+                             hourly_rate=Decimal("50.00"), amount=Decimal("150.00"), status=TimeEntryStatus.SUBMITTED,
+                             week_start=(start - timedelta(days=start.weekday())).date())
+    html = as_user(client_user).get(f"/contracts/{contract.pk}/").content.decode()
+    assert 'data-testid="time-weeks"' in html and "$150" in html
