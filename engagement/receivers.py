@@ -13,7 +13,7 @@ from django.db import transaction
 
 from accounts.models import User
 from marketplace import events as market
-from marketplace.models import ProjectStatus
+from marketplace.models import ProjectStatus, Proposal
 
 from . import events as own
 from .models import NotificationType as T
@@ -66,11 +66,17 @@ def on_proposal_submitted(*, proposal, **_):
 
 
 @safe
-def on_proposal_accepted(*, proposal, contract=None, **_):
-    _notify(proposal.freelancer, T.PROPOSAL_ACCEPTED, f"Your proposal for “{proposal.project.title}” was accepted",
+def on_proposal_accepted(*, proposal, contract=None, other_proposal_ids=(), **_):
+    project = proposal.project
+    _notify(proposal.freelancer, T.PROPOSAL_ACCEPTED, f"Your proposal for “{project.title}” was accepted",
             "A contract has started. Check the milestones and say hello to your client.",
             _contract_link(contract) if contract else f"/projects/{proposal.project_id}/",
             project_id=proposal.project_id, proposal_id=proposal.pk, contract_id=getattr(contract, "pk", None))
+    # The other bidders' proposals stay open in the data, but the project is filled: tell them.
+    for other in Proposal.objects.filter(pk__in=list(other_proposal_ids or ())).select_related("freelancer"):
+        _notify(other.freelancer, T.PROPOSAL_REJECTED, f"“{project.title}” was awarded to another freelancer",
+                "Thanks for bidding. New projects are posted every day.", "/proposals/",
+                project_id=project.pk, proposal_id=other.pk)
 
 
 @safe
