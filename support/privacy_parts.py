@@ -1,0 +1,1 @@
+"""GDPR registration of support's personal data (filled in with the exporters)."""

@@ -1,0 +1,2 @@
+def seed_support(progress) -> None:
+    """Filled in below once the demo rows exist."""
