@@ -158,7 +158,7 @@ def notification_settings(request):
             notifications.notification_preferences_update(
                 user=request.user, channels=channels,
                 email_frequency=frequency if frequency in ("instant", "daily") else "instant",
-                sms_phone_number=request.POST.get("sms_phone_number", "").strip()[:20])
+                sms_phone_number=request.POST.get("sms_phone_number", "").replace(" ", "").strip())
         except ApplicationError as exc:
             flash.error(request, exc.message)
         else:

@@ -137,7 +137,9 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
 @extend_schema_view(
     list=extend_schema(summary="The caller's notifications, newest first",
-                       parameters=[OpenApiParameter("is_read", OpenApiTypes.BOOL, required=False)],
+                       parameters=[OpenApiParameter("is_read", OpenApiTypes.BOOL, required=False),
+                                   OpenApiParameter("type", OpenApiTypes.STR, required=False,
+                                                    description="Only this notification type")],
                        responses={200: s.NotificationSerializer, 401: ERRORS[401]}),
     retrieve=extend_schema(responses={200: s.NotificationSerializer, **ERRORS}),
     partial_update=extend_schema(request=s.NotificationUpdateSerializer,
@@ -158,6 +160,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         is_read = self.request.query_params.get("is_read")
         if self.action == "list" and is_read in ("true", "false", "1", "0"):
             qs = qs.filter(is_read=is_read in ("true", "1"))
+        kind = self.request.query_params.get("type")
+        if self.action == "list" and kind:
+            qs = qs.filter(notification_type=kind)
         return qs
 
     def partial_update(self, request, *args, **kwargs):

@@ -1,5 +1,7 @@
 """In-app notifications and their fan-out to email, web push and SMS, by each user's preferences."""
 
+import re
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -8,6 +10,7 @@ from megilance.api.exceptions import ApplicationError
 
 from ..models import Channel, EmailFrequency, Notification, NotificationPreference, NotificationType, PushSubscription
 
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 EVENT_TYPES = [value for value, _ in NotificationType.choices]
 CHANNELS = [value for value, _ in Channel.choices]
 # Only these may go out by SMS: they ask for an action soon or concern money that moved.
@@ -67,8 +70,14 @@ def notification_preferences_update(*, user, channels: dict | None = None, email
     if errors:
         raise ApplicationError(errors["channels"][0], errors=errors)
     if email_frequency is not None:
+        if email_frequency not in EmailFrequency.values:
+            raise ApplicationError("email_frequency is instant or daily.",
+                                   errors={"email_frequency": [f"Choose one of {EmailFrequency.values}."]})
         preference.email_frequency = email_frequency
     if sms_phone_number is not None:
+        if sms_phone_number and not E164.match(sms_phone_number):
+            raise ApplicationError("Give the mobile number in international form, e.g. +14155550100.",
+                                   errors={"sms_phone_number": ["Not an E.164 number."]})
         preference.sms_phone_number = sms_phone_number
     preference.save()
     return preferences_matrix(user=user)

@@ -161,3 +161,12 @@ def test_follower_lists_query_count_is_constant(client_api, client_user, django_
     UserFollowFactory(followee=client_user)
     with django_assert_num_queries(4):
         assert client_api.get(f"/api/users/{client_user.pk}/followers").json()["count"] == 2
+
+
+def test_my_follows_list_query_count_is_constant(freelancer_api, freelancer, django_assert_num_queries):
+    UserFollowFactory(follower=freelancer)
+    with django_assert_num_queries(3):
+        assert freelancer_api.get("/api/follows").json()["count"] == 1
+    UserFollowFactory(follower=freelancer)
+    with django_assert_num_queries(3):
+        assert freelancer_api.get("/api/follows/").json()["count"] == 2

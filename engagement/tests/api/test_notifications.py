@@ -109,3 +109,16 @@ def test_cursor_paging_walks_the_list_without_page_numbers(client_api, client_us
     seen += [n["id"] for n in third["results"]]
     assert seen == sorted(seen, reverse=True) and len(set(seen)) == 5
     assert third["next"] is None
+
+
+def test_filter_by_type(client_api, client_user):
+    NotificationFactory(user=client_user, notification_type="new_message")
+    NotificationFactory(user=client_user, notification_type="proposal_submitted")
+    body = client_api.get("/api/notifications?type=proposal_submitted").json()
+    assert body["count"] == 1 and body["results"][0]["type"] == "proposal_submitted"
+
+
+def test_settings_page_refuses_a_bad_phone_number(client, client_user):
+    client.force_login(client_user)
+    client.post("/notifications/settings/", {"email_frequency": "instant", "sms_phone_number": "call me maybe"})
+    assert not NotificationPreference.objects.filter(user=client_user).exclude(sms_phone_number="").exists()
