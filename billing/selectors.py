@@ -9,6 +9,7 @@ from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from marketplace.models import Contract
+from megilance.money import quantize
 
 from .models import (
     MONEY_HOLDING_STATUSES,
@@ -117,6 +118,7 @@ def escrow_balance(*, escrows: QuerySet[Escrow], contract_id: int | None = None)
         total_released=Coalesce(Sum("released_amount"), Value(ZERO), output_field=MONEY_OUTPUT),
         total_refunded=Coalesce(Sum("refunded_amount"), Value(ZERO), output_field=MONEY_OUTPUT),
     )
+    totals = {name: quantize(value) for name, value in totals.items()}  # SQLite sums decimals as floats
     totals["available_balance"] = totals["total_funded"] - totals["total_released"] - totals["total_refunded"]
     currencies = list(escrows.values_list("currency", flat=True).distinct()[:2])
     return {"contract_id": contract_id, **totals, "status": _escrow_status(totals, escrows),
@@ -147,7 +149,7 @@ def wallet(*, user, currency: str | None = None) -> dict:
         "currency": currency,
         "available": balances.get(AccountPurpose.FREELANCER_AVAILABLE, ZERO),
         "pending": balances.get(AccountPurpose.FREELANCER_PENDING, ZERO),
-        "in_escrow": in_escrow,
-        "lifetime_earned": earned,
-        "lifetime_spent": spent,
+        "in_escrow": quantize(in_escrow),
+        "lifetime_earned": quantize(earned),
+        "lifetime_spent": quantize(spent),
     }

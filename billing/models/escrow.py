@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.lookups import GreaterThan
 
 __all__ = ["LIVE_ESCROW_STATUSES", "MONEY_HOLDING_STATUSES", "Escrow", "EscrowStatus"]
 
@@ -64,8 +65,13 @@ class Escrow(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="escrow_amount_positive"),
             models.CheckConstraint(condition=Q(released_amount__gte=0) & Q(refunded_amount__gte=0),
                                    name="escrow_released_refunded_not_negative"),
-            models.CheckConstraint(condition=Q(released_amount__lte=F("amount") - F("refunded_amount")),
-                                   name="escrow_never_pays_out_more_than_held"),
+            # Released plus refunded never exceeds the amount (within half a cent, because SQLite compares
+            # decimals as floats; on PostgreSQL it is exact and a real excess is at least a cent).
+            models.CheckConstraint(
+                condition=Q(GreaterThan(F("amount") - F("released_amount") - F("refunded_amount"),
+                                        Decimal("-0.005"))),
+                name="escrow_never_pays_out_more_than_held",
+            ),
             models.UniqueConstraint(fields=["milestone"], condition=Q(status__in=LIVE_ESCROW_STATUSES),
                                     name="escrow_one_live_per_milestone"),
             models.UniqueConstraint(fields=["gateway", "gateway_reference"], condition=~Q(gateway_reference=""),

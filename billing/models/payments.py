@@ -1,8 +1,12 @@
 """What users see of the money: payments (one row per visible movement), fee lines and refunds."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Abs
+from django.db.models.lookups import LessThan
 
 __all__ = [
     "OPEN_REFUND_STATUSES",
@@ -97,8 +101,13 @@ class TransactionFee(models.Model):
         db_table = "transaction_fees"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(base_amount=F("platform_fee_amount") + F("net_amount")),
-                                   name="transaction_fee_adds_up"),
+            # Within half a cent: SQLite stores decimals as floats (PostgreSQL is exact), and any real
+            # difference is at least a cent.
+            models.CheckConstraint(
+                condition=Q(LessThan(Abs(F("base_amount") - F("platform_fee_amount") - F("net_amount")),
+                                     Decimal("0.005"))),
+                name="transaction_fee_adds_up",
+            ),
             models.CheckConstraint(condition=Q(platform_fee_amount__gte=0) & Q(payment_gateway_fee__gte=0),
                                    name="transaction_fee_not_negative"),
         ]

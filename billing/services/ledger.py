@@ -134,19 +134,22 @@ def ledger_differences() -> list[str]:
     from ..models import MONEY_HOLDING_STATUSES, Escrow
 
     problems: list[str] = []
-    unbalanced = (
+    # Sums are rounded to the cent before comparing: SQLite adds decimals as floats (PostgreSQL is exact), and a
+    # real difference is always at least a cent.
+    per_transaction = (
         LedgerEntry.objects.values("transaction_id", "currency").annotate(total=Sum("amount"))
-        .exclude(total=0).order_by("transaction_id")
+        .order_by("transaction_id")
     )
-    for row in unbalanced:
-        problems.append(f"transaction {row['transaction_id']} sums to {row['total']} {row['currency']}")
+    for row in per_transaction:
+        if quantize(row["total"]) != 0:
+            problems.append(f"transaction {row['transaction_id']} sums to {quantize(row['total'])} {row['currency']}")
     empty = LedgerTransaction.objects.filter(entries__isnull=True).values_list("pk", flat=True)
     problems.extend(f"transaction {pk} has no entries" for pk in empty)
 
     sums = dict(LedgerEntry.objects.values("account_id").annotate(total=Sum("amount"))
                 .values_list("account_id", "total"))
     for account in LedgerAccount.objects.order_by("pk"):
-        total = sums.get(account.pk) or Decimal("0.00")
+        total = quantize(sums.get(account.pk) or 0)
         if account.balance != total:
             problems.append(f"account {account.pk} ({account}) caches {account.balance}, entries sum to {total}")
         if account.is_holding and total < 0:

@@ -1,8 +1,10 @@
 """Billing fixtures: a contract between alice (client) and bob (freelancer) with a milestone, and helpers that
 move money through the real services. After every test that touched the database, the books must balance."""
 
+import os
 from decimal import Decimal
 
+import hypothesis
 import pytest
 
 from billing.services.ledger import ledger_differences
@@ -92,3 +94,19 @@ def remote_gateway(monkeypatch, settings):
     settings.PAYMENT_GATEWAY = "fake_remote"
     yield FakeRemoteGateway
     FakeRemoteGateway.reset()
+
+
+# Hypothesis profiles for the money state machine: small by default so CI stays fast; HYPOTHESIS_PROFILE=thorough
+# explores much more before a release.
+hypothesis.settings.register_profile(
+    "megilance", max_examples=30, stateful_step_count=20, deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow, hypothesis.HealthCheck.function_scoped_fixture],
+)
+hypothesis.settings.register_profile(
+    "thorough", max_examples=300, stateful_step_count=40, deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow, hypothesis.HealthCheck.function_scoped_fixture],
+)
+
+
+def hypothesis_profile() -> hypothesis.settings:
+    return hypothesis.settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "megilance"))
