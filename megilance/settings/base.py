@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "megilance.context_processors.site",
+                "support.context_processors.announcements",
             ],
         },
     },
