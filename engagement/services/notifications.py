@@ -102,12 +102,14 @@ def notification_create(*, user, notification_type: str, title: str, message: st
     from .. import tasks
 
     pk = notification.pk
+    # robust: a delivery that fails to queue (or, with eager tasks, to run) is logged; the action that caused the
+    # notification has committed and must still answer success.
     if wants_email and not digest:
-        transaction.on_commit(lambda: tasks.send_notification_email.delay(pk))
+        transaction.on_commit(lambda: tasks.send_notification_email.delay(pk), robust=True)
     if chosen[Channel.PUSH] and settings.VAPID_PRIVATE_KEY and PushSubscription.objects.filter(user=user).exists():
-        transaction.on_commit(lambda: tasks.send_notification_push.delay(pk))
+        transaction.on_commit(lambda: tasks.send_notification_push.delay(pk), robust=True)
     if chosen[Channel.SMS] and preference is not None and preference.sms_phone_number and settings.TWILIO_ACCOUNT_SID:
-        transaction.on_commit(lambda: tasks.send_notification_sms.delay(pk))
+        transaction.on_commit(lambda: tasks.send_notification_sms.delay(pk), robust=True)
     return notification
 
 

@@ -242,3 +242,19 @@ def test_sms_is_never_sent_for_non_urgent_events(twilio, client_user, django_cap
         notification_create(user=client_user, notification_type="new_follower", title="Someone follows you")
     assert twilio.requests == []
 
+
+
+def test_a_broken_mail_server_does_not_fail_the_action(settings, client_user, freelancer, freelancer_api,
+                                                       django_capture_on_commit_callbacks):
+    from engagement.tests.factories import ConversationFactory
+    from marketplace.tests.factories import ProjectFactory
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens
+    notification_preferences_update(user=client_user, channels={"new_message": {"email": True}})
+    conversation = ConversationFactory(project=ProjectFactory(client=client_user), client=client_user,
+                                       freelancer=freelancer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = freelancer_api.post("/api/messages", {"conversation_id": conversation.pk, "content": "Hello"})
+    assert response.status_code == 201
+    assert Notification.objects.get(user=client_user).emailed_at is None
