@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
-from .models import Role
+from . import events
+from .models import Role, User
 from .services import audit_record
 
 
@@ -17,4 +18,6 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
             audit_record(action="user.registered", actor=user, request=request, role=user.role, door="web")
+            # The same event as the API's sign-up: the welcome email and every other reaction listen to it.
+            events.user_registered.send(sender=User, user=user)
         return user

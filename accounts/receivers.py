@@ -1,6 +1,8 @@
 """Hooks from Django and allauth into the accounts services (web log-in sessions, audit, verified email)."""
 
+from allauth.account import signals as account_signals
 from allauth.account.signals import email_confirmed
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
@@ -54,3 +56,36 @@ def on_email_confirmed(sender, request, email_address, **kwargs):
     if email_address.primary and not user.email_verified:
         User.objects.filter(pk=user.pk).update(email_verified=True)
         audit_record(action="user.email_verified", actor=user, request=request)
+
+
+@receiver(account_signals.password_changed)
+@receiver(account_signals.password_set)
+def on_web_password_changed(sender, request, user, **kwargs):
+    from .auth_services import password_changed
+
+    password_changed(user=user, request=request, how="change", keep_current=True)
+
+
+@receiver(account_signals.password_reset)
+def on_web_password_reset(sender, request, user, **kwargs):
+    from .auth_services import password_changed
+
+    password_changed(user=user, request=request, how="reset", keep_current=False)
+
+
+@receiver(mfa_signals.authenticator_added)
+@receiver(mfa_signals.authenticator_removed)
+@receiver(mfa_signals.authenticator_reset)
+def on_web_mfa_changed(sender, request, user, authenticator, signal, **kwargs):
+    # allauth's web pages send these; the API's 2FA services write their own rows and send none.
+    what = {mfa_signals.authenticator_added: "added", mfa_signals.authenticator_removed: "removed",
+            mfa_signals.authenticator_reset: "reset"}[signal]
+    action = {("totp", "added"): "mfa.enabled", ("totp", "removed"): "mfa.disabled",
+              ("recovery_codes", "reset"): "mfa.recovery_codes_regenerated"}.get(
+        (authenticator.type, what), f"mfa.{authenticator.type}_{what}")
+    audit_record(action=action, actor=user, request=request, door="web")
+
+
+@receiver(mfa_signals.authentication_failed)
+def on_web_mfa_failed(sender, user, **kwargs):
+    audit_record(action="auth.mfa_failed", user=user, request=kwargs.get("request"), door="web")

@@ -153,12 +153,14 @@ def user_set_active(*, user: User, is_active: bool, actor: User | None, reason: 
     return user
 
 
-def session_start(*, user: User, kind: str, request=None, session_key: str = "") -> UserSession:
+def session_start(*, user: User, kind: str, request=None, session_key: str = "",
+                  second_factor: str = "") -> UserSession:
     session = UserSession.objects.create(
         user=user, kind=kind, session_key=session_key or "",
         ip_address=client_ip(request), user_agent=user_agent(request),
     )
-    audit_record(action="auth.login", actor=user, request=request, kind=kind, session_id=session.pk)
+    extra = {"second_factor": second_factor} if second_factor else {}
+    audit_record(action="auth.login", actor=user, request=request, kind=kind, session_id=session.pk, **extra)
     events.user_logged_in.send(sender=User, user=user, session=session)
     return session
 
@@ -197,10 +199,16 @@ def sessions_revoke_all(*, user: User, reason: str = "logout_everywhere", except
 
 def login_check_credentials(*, email: str, password: str, request=None) -> User:
     """Check an email and password for the API door. A failure answers 401."""
-    from rest_framework.exceptions import AuthenticationFailed
+    from rest_framework.exceptions import AuthenticationFailed, Throttled
 
     email = (email or "").strip().lower()
     user = authenticate(request, email=email, password=password) if email and password else None
+    if getattr(request, "axes_locked_out", False):
+        # django-axes counted too many failures for this account or this address (the web log-in shares the
+        # count). The right password does not help until the cool-off ends.
+        cooloff = int(settings.AXES_COOLOFF_TIME.total_seconds()) if settings.AXES_COOLOFF_TIME else None
+        raise Throttled(wait=cooloff, detail="Too many failed log-ins. Try again later or reset your password.",
+                        code="locked_out")
     if user is None:
         # authenticate() sent user_login_failed, whose receiver wrote the audit row.
         raise AuthenticationFailed("Incorrect email or password.", code="invalid_credentials")

@@ -98,6 +98,18 @@ class TokenResponseSerializer(serializers.Serializer):
     user = UserPublicSerializer()
 
 
+class LoginResponseSerializer(serializers.Serializer):
+    """Either the token pair with the user, or (2FA on) `requires_2fa` with the token for the second step."""
+
+    access_token = serializers.CharField(required=False)
+    refresh_token = serializers.CharField(required=False)
+    token_type = serializers.CharField(required=False)
+    requires_2fa = serializers.BooleanField()
+    user = UserPublicSerializer(required=False)
+    mfa_token = serializers.CharField(required=False)
+    temp_token = serializers.CharField(required=False)
+
+
 class TokenPairSerializer(serializers.Serializer):
     access_token = serializers.CharField()
     refresh_token = serializers.CharField()

@@ -2,6 +2,7 @@ from django.urls import re_path
 
 from megilance.api.routers import OptionalSlashRouter
 
+from . import security_views as sec
 from . import views
 
 router = OptionalSlashRouter()
@@ -13,5 +14,19 @@ urlpatterns = [
     re_path(r"^auth/refresh/?$", views.refresh, name="auth-refresh"),
     re_path(r"^auth/logout/?$", views.logout, name="auth-logout"),
     re_path(r"^auth/me/?$", views.me, name="auth-me"),
+    re_path(r"^auth/verify-email/?$", sec.verify_email, name="auth-verify-email"),
+    re_path(r"^auth/resend-verification/?$", sec.resend_verification, name="auth-resend-verification"),
+    re_path(r"^auth/forgot-password/?$", sec.forgot_password, name="auth-forgot-password"),
+    re_path(r"^auth/reset-password/?$", sec.reset_password, name="auth-reset-password"),
+    re_path(r"^auth/2fa/verify-login/?$", sec.verify_login, name="auth-2fa-verify-login"),
+    re_path(r"^auth/2fa/setup/?$", sec.mfa_setup, name="auth-2fa-setup"),
+    re_path(r"^auth/2fa/enable/?$", sec.mfa_enable, name="auth-2fa-enable"),
+    re_path(r"^auth/2fa/disable/?$", sec.mfa_disable, name="auth-2fa-disable"),
+    re_path(r"^auth/2fa/regenerate-backup-codes/?$", sec.mfa_regenerate_codes, name="auth-2fa-regenerate"),
+    re_path(r"^auth/2fa/status/?$", sec.mfa_status, name="auth-2fa-status"),
+    re_path(r"^auth/sessions/?$", sec.SessionListView.as_view(), name="auth-sessions"),
+    re_path(r"^auth/sessions/revoke-all/?$", sec.sessions_revoke_all, name="auth-sessions-revoke-all"),
+    re_path(r"^auth/sessions/(?P<pk>[0-9]+)/?$", sec.SessionDetailView.as_view(), name="auth-session-detail"),
+    re_path(r"^auth/audit-log/?$", sec.AuditLogListView.as_view(), name="auth-audit-log"),
     *router.urls,
 ]

@@ -2,53 +2,67 @@ import django_filters
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 from rest_framework.filters import SearchFilter
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from .. import selectors, services
+from megilance.api.throttling import LoginThrottle, RegisterThrottle
+
+from .. import auth_services, selectors, services, two_factor
 from ..models import Role, SessionKind, User
 from ..tokens import refresh_revoke, refresh_rotate, token_pair
 from .serializers import (
     DetailSerializer,
+    LoginResponseSerializer,
     LoginSerializer,
     MeSerializer,
     RefreshSerializer,
     RegisterSerializer,
     TokenPairSerializer,
-    TokenResponseSerializer,
     UserPublicSerializer,
 )
 
 _errors = {400: DetailSerializer, 401: DetailSerializer}
 
-@extend_schema(request=RegisterSerializer, responses={201: MeSerializer, 400: DetailSerializer}, tags=["auth"])
+@extend_schema(request=RegisterSerializer, responses={201: MeSerializer, 400: DetailSerializer,
+                                                    429: DetailSerializer}, tags=["auth"])
 @api_view(["POST"])
 @authentication_classes([])
 @permission_classes([AllowAny])
+@throttle_classes([RegisterThrottle])
 def register(request):
     serializer = RegisterSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
-    user = services.user_create(request=request, **serializer.validated_data)
+    with transaction.atomic():
+        user = services.user_create(request=request, **serializer.validated_data)
+        auth_services.email_verification_send(user=user)
     return Response(MeSerializer(user, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
-def login_response(*, user, request) -> dict:
+def login_response(*, user, request, second_factor: str = "") -> dict:
     """The login answer of the existing API, for a user whose password (and 2FA) checked out."""
     with transaction.atomic():
-        session = services.session_start(user=user, kind=SessionKind.API, request=request)
+        session = services.session_start(user=user, kind=SessionKind.API, request=request,
+                                         second_factor=second_factor)
         tokens = token_pair(user=user, session=session)
     user = selectors.users_with_skills().get(pk=user.pk)
     return {**tokens, "requires_2fa": False, "user": MeSerializer(user, context={"request": request}).data}
 
-@extend_schema(request=LoginSerializer, responses={200: TokenResponseSerializer, **_errors}, tags=["auth"])
+@extend_schema(request=LoginSerializer, responses={200: LoginResponseSerializer, **_errors, 429: DetailSerializer},
+               tags=["auth"])
 @api_view(["POST"])
 @authentication_classes([])
 @permission_classes([AllowAny])
+@throttle_classes([LoginThrottle])
 def login(request):
+    """With 2FA on, no tokens yet: `{requires_2fa: true, mfa_token, temp_token}` for POST /api/auth/2fa/verify-login."""
     serializer = LoginSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     user = services.login_check_credentials(request=request, **serializer.validated_data)
+    if two_factor.is_enabled(user):
+        token = two_factor.login_token(user)
+        services.audit_record(action="auth.mfa_challenge", actor=user, request=request, door="api")
+        return Response({"requires_2fa": True, "mfa_token": token, "temp_token": token})
     return Response(login_response(user=user, request=request))
 
 @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer, **_errors}, tags=["auth"])

@@ -8,7 +8,8 @@ from accounts import services
 pytestmark = pytest.mark.django_db
 
 
-def test_registering_through_the_api_sends_one_welcome_email_after_commit(api, django_capture_on_commit_callbacks):
+def test_registering_through_the_api_sends_one_welcome_and_one_verification_email_after_commit(
+        api, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(
             "/api/auth/register",
@@ -19,8 +20,9 @@ def test_registering_through_the_api_sends_one_welcome_email_after_commit(api, d
         assert response.status_code == 201
         assert mail.outbox == []
 
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert sorted(m.subject for m in mail.outbox) == ["Confirm your email address for MegiLance",
+                                                      "Welcome to MegiLance, Ines Duarte"]
+    message = next(m for m in mail.outbox if "Welcome" in m.subject)
     assert message.to == ["ines@example.com"]
     assert "Welcome to MegiLance" in message.subject
     assert "Ines Duarte" in message.body

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.guards import require_verified_email
 from accounts.models import User
 from marketplace.models import Contract, ContractStatus, Milestone, MilestoneStatus
 from marketplace.services import contracts as contract_services
@@ -155,6 +156,7 @@ def escrow_fund(*, contract: Contract, actor: User, milestone: Milestone | None 
     answer is applied in its own transaction, so no lock is held while the provider thinks. The returned escrow
     carries `client_secret` when the payer still has to confirm in the browser (Stripe).
     """
+    require_verified_email(actor)
     gateway_obj = get_gateway(gateway)
     escrow = _escrow_open(contract=contract, actor=actor, milestone=milestone, amount=amount,
                           gateway_name=gateway_obj.name)

@@ -12,6 +12,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.guards import require_verified_email
 from accounts.models import User
 from accounts.services import audit_record, skills_get_or_create
 from megilance.api.exceptions import ApplicationError, Conflict, Forbidden
@@ -88,6 +89,7 @@ def project_create(
     """Post a project. With `publish` (the default) it opens for bids at once, else it stays a draft."""
     if client is None or not client.is_client:
         raise Forbidden("Only clients post projects.")
+    require_verified_email(client)
     budget_min, budget_max = _money(budget_min), _money(budget_max)
     _check_values(title=title, description=description, budget_type=budget_type, budget_min=budget_min,
                   budget_max=budget_max, experience_level=experience_level, visibility=visibility)
@@ -173,6 +175,7 @@ def project_publish(*, project: Project, actor: User) -> Project:
     project = Project.objects.select_for_update().get(pk=project.pk)
     if actor is None or project.client_id != actor.pk:
         raise Forbidden("Only the project's client may publish it.")
+    require_verified_email(actor)
     if project.status == ProjectStatus.OPEN:
         raise Conflict("This project is already open.", code="already_open")
     if project.status not in (ProjectStatus.DRAFT, ProjectStatus.ON_HOLD):

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from accounts.guards import require_verified_email
 from accounts.models import User
 from megilance.api.exceptions import ApplicationError, Conflict, Forbidden
 from megilance.money import multiply, quantize
@@ -113,6 +114,7 @@ def proposal_submit(
     """Bid on an open project. One live proposal (submitted, shortlisted or accepted) per freelancer per project."""
     if freelancer is None or not freelancer.is_freelancer:
         raise Forbidden("Only freelancers submit proposals.")
+    require_verified_email(freelancer)
     cover_letter = _check_cover_letter(cover_letter)
     estimated_hours = _decimal("estimated_hours", estimated_hours)
     hourly_rate = _decimal("hourly_rate", hourly_rate)

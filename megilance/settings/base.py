@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "axes",
     "megilance",
     "accounts",
     "marketplace",
@@ -57,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserSessionMiddleware",
+    "megilance.security.SecurityHeadersMiddleware",
+    # Last, as django-axes requires: turns a locked-out web log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "megilance.urls"
@@ -90,6 +94,8 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses log-ins of locked-out accounts and addresses on every door (web, API, admin).
+    "accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -261,3 +267,41 @@ CELERY_BEAT_SCHEDULE["engagement-notification-digest"] = {
     "task": "engagement.send_notification_digests", "schedule": timedelta(days=1)}
 CELERY_BEAT_SCHEDULE["engagement-analytics-rollup"] = {
     "task": "engagement.rollup_user_analytics", "schedule": timedelta(days=1)}
+
+# Trust and safety. Password reset links (web and API) work once and for one hour; a reset never signs in, so the
+# next log-in still asks for the second factor.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # the browser that changed it stays in; every other session ends
+ACCOUNT_PREVENT_ENUMERATION = True
+# Rate limits by scope (megilance/api/throttling.py), counted in the cache: Redis when REDIS_URL is set.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["megilance.api.throttling.ScopedRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "login": env("THROTTLE_LOGIN", default="20/min"),
+    "register": env("THROTTLE_REGISTER", default="20/hour"),
+    "password_reset": env("THROTTLE_PASSWORD_RESET", default="10/hour"),
+    "email_verification": env("THROTTLE_EMAIL_VERIFICATION", default="10/hour"),
+    "two_factor": env("THROTTLE_TWO_FACTOR", default="10/min"),
+    "proposals": env("THROTTLE_PROPOSALS", default="60/hour"),
+    "messages": env("THROTTLE_MESSAGES", default="60/min"),
+    "gdpr": env("THROTTLE_GDPR", default="5/hour"),
+}
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None  # DRF reads the client IP behind proxies like accounts.requests
+
+# Brute-force lockout (django-axes) per account and per client IP, shared by the web, admin and API log-ins and
+# counted in Redis (in the database without Redis: a local-memory cache is not shared between processes). The IP is
+# read like everywhere else (accounts.requests.client_ip, NUM_PROXIES).
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are in audit_logs already
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "accounts.requests.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.requests.login_identifier"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False

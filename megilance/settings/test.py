@@ -17,4 +17,6 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/megilance-test-media")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "megilance-test"}}
+# The lockout counts live in the test database, so each test starts with none (the cache is local memory here).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
