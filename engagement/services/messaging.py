@@ -18,6 +18,8 @@ MAX_BODY_CHARS = 10_000
 EMAIL_RE = re.compile(r"[\w.+-]+\s*(?:@|\(at\)|\[at\])\s*[\w-]+(?:\s*(?:\.|\(dot\)|\[dot\])\s*[\w-]+)+", re.I)
 # Seven or more digits, allowing the separators people type in phone numbers ("+44 (0)20 7946-0958").
 PHONE_RE = re.compile(r"(?:\+|\b)\d(?:[\s().-]{0,3}\d){6,}")
+# Dates look like phone numbers to PHONE_RE ("by 2026-12-01"); they are taken out before the phone check.
+DATE_RE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
 
 
 def contact_details_in(text: str) -> str:
@@ -25,7 +27,7 @@ def contact_details_in(text: str) -> str:
     reasons = []
     if EMAIL_RE.search(text or ""):
         reasons.append("email address")
-    if PHONE_RE.search(text or ""):
+    if PHONE_RE.search(DATE_RE.sub(" ", text or "")):
         reasons.append("phone number")
     return " and ".join(reasons)
 

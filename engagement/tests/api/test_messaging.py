@@ -172,6 +172,7 @@ def test_sender_soft_deletes_and_the_text_is_hidden(client_api, freelancer_api, 
     ("call +44 20 7946 0958 tonight", True),
     ("My number is 555-123-4567", True),
     ("I can deliver in 3 weeks for 1500 USD", False),
+    ("Can we ship by 2026-12-01 or 15/12/2026?", False),
 ])
 def test_contact_details_before_a_contract_are_flagged(freelancer_api, conversation, text, flagged):
     response = freelancer_api.post("/api/messages", {"conversation_id": conversation.pk, "content": text})
