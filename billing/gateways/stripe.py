@@ -299,15 +299,24 @@ class StripeGateway(Gateway):
     @staticmethod
     def verify_webhook(*, raw_body: bytes, signature: str | None) -> dict:
         """The event, if the `Stripe-Signature` header signs this exact body with STRIPE_WEBHOOK_SECRET within
-        the tolerance. Raises stripe.SignatureVerificationError (bad or old signature) or ValueError (not JSON)."""
-        try:
-            stripe.Webhook.construct_event(
-                raw_body, signature, settings.STRIPE_WEBHOOK_SECRET,
-                tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
-            )
-        except (AttributeError, TypeError) as error:
-            # Correctly signed JSON that is not an object (a list, a number): the library trips over it.
-            raise ValueError("A Stripe event is a JSON object.") from error
+        the tolerance. Raises stripe.SignatureVerificationError (bad or old signature) or ValueError (not JSON).
+
+        STRIPE_WEBHOOK_SECRET may list several secrets separated by commas: Stripe signs the platform's own
+        events and its Connect accounts' events (account.updated) with the secret of each endpoint."""
+        secrets = [secret.strip() for secret in settings.STRIPE_WEBHOOK_SECRET.split(",") if secret.strip()]
+        if not secrets:
+            raise stripe.SignatureVerificationError("STRIPE_WEBHOOK_SECRET is not set.", signature)
+        for index, secret in enumerate(secrets):
+            try:
+                stripe.Webhook.construct_event(raw_body, signature, secret,
+                                               tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS)
+                break
+            except stripe.SignatureVerificationError:
+                if index == len(secrets) - 1:
+                    raise
+            except (AttributeError, TypeError) as error:
+                # Correctly signed JSON that is not an object (a list, a number): the library trips over it.
+                raise ValueError("A Stripe event is a JSON object.") from error
         # Kept as plain JSON exactly as Stripe sent it: that is what webhook_events stores and handlers read.
         event = json.loads(raw_body)
         if not isinstance(event, dict) or not event.get("id") or not event.get("type"):

@@ -116,6 +116,29 @@ def test_signed_garbage_is_400_not_500(deliver, stripe_http):
     assert deliver(json.dumps([1, 2])).status_code == 400
 
 
+def test_connect_events_signed_with_the_second_endpoint_secret_are_accepted(deliver, stripe_http, settings):
+    settings.STRIPE_WEBHOOK_SECRET = f"{SECRET}, whsec_connect_endpoint"
+    body = stripe_event("account.updated", {"id": "acct_x", "object": "account"})
+    assert deliver(body, secret="whsec_connect_endpoint").status_code == 200
+    assert deliver(stripe_event("x.y", {"id": "o"}), secret="whsec_third").status_code == 400
+
+
+def test_without_a_webhook_secret_every_delivery_is_refused(deliver, stripe_http, settings):
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    assert deliver(stripe_event("x.y", {"id": "o"})).status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
+def test_webhooks_are_not_blocked_by_csrf(stripe_http, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    body = stripe_event("x.y", {"id": "o"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client(enforce_csrf_checks=True).post(URL, data=body, content_type="application/json",
+                                                         HTTP_STRIPE_SIGNATURE=stripe_signature(body, SECRET))
+    assert response.status_code == 200
+
+
 def test_webhooks_need_no_login_and_ignore_get(api, stripe_http):
     assert api.get(URL).status_code == 405
 
