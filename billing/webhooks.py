@@ -15,6 +15,7 @@ arrived for an escrow that expired) marks the event processed with the refusal i
 """
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.db import IntegrityError, transaction
@@ -61,8 +62,9 @@ def webhook_event_record(*, gateway: str, event_id: str, event_type: str, payloa
                                                 payload=payload)
     except IntegrityError:
         event = WebhookEvent.objects.get(gateway=gateway, event_id=event_id[:255])
-        if event.processed_at is None and event.attempts >= RETRY_LIMIT:
-            # The task gave up on it earlier; the provider's redelivery is a fresh chance.
+        if event.processed_at is None:
+            # Not applied yet (its task failed, or was lost): the redelivery is another chance. Applying is
+            # idempotent, so a task still running for it does no harm.
             transaction.on_commit(lambda: process_webhook_event.delay(event.pk))
         return event, False
     transaction.on_commit(lambda: process_webhook_event.delay(event.pk))
@@ -106,6 +108,17 @@ def process_webhook_event(self, event_id: int) -> bool:
     if not done and not self.request.is_eager and self.request.retries < RETRY_LIMIT:
         raise self.retry(countdown=min(30 * 2 ** self.request.retries, 3600))
     return done
+
+
+@shared_task(name="billing.retry_webhook_events")
+def retry_webhook_events(*, older_than_minutes: int = 5, limit: int = 200) -> int:
+    """The sweep (Celery beat): apply events still unprocessed some minutes after they arrived, e.g. when a
+    worker restarted and lost the task, or Celery runs eagerly and never retries. Returns how many got done."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    due = (WebhookEvent.objects.filter(processed_at__isnull=True, received_at__lte=cutoff,
+                                       attempts__lt=RETRY_LIMIT * 2)
+           .order_by("pk").values_list("pk", flat=True)[:limit])
+    return sum(1 for pk in list(due) if webhook_event_process(event_id=pk))
 
 
 def webhook_event_process(*, event_id: int) -> bool:

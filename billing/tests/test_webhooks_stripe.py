@@ -368,3 +368,35 @@ def test_setup_intent_failed_marks_the_card_failed(deliver, client_user, stripe_
     deliver(stripe_event("setup_intent.setup_failed", {"id": "seti_2", "object": "setup_intent"}))
     method.refresh_from_db()
     assert method.status == PaymentMethodStatus.FAILED
+
+
+def test_the_sweep_applies_an_event_once_its_row_exists(deliver, pending_escrow):
+    from django.utils import timezone
+
+    from billing.webhooks import retry_webhook_events
+
+    body = stripe_event("payment_intent.succeeded", intent(pending_escrow), event_id="evt_swept")
+    reference = pending_escrow.gateway_reference
+    Escrow.objects.filter(pk=pending_escrow.pk).update(gateway_reference="", gateway="other")
+    deliver(body)  # the escrow is not (yet) a Stripe one: kept for a retry
+    assert WebhookEvent.objects.get(event_id="evt_swept").processed_at is None
+    Escrow.objects.filter(pk=pending_escrow.pk).update(gateway_reference=reference, gateway="stripe")
+    WebhookEvent.objects.filter(event_id="evt_swept").update(received_at=timezone.now() - timezone.timedelta(hours=1))
+
+    assert retry_webhook_events() == 1
+
+    pending_escrow.refresh_from_db()
+    assert pending_escrow.status == EscrowStatus.FUNDED
+
+
+def test_a_redelivery_of_an_unapplied_event_applies_it(deliver, pending_escrow):
+    body = stripe_event("payment_intent.succeeded", intent(pending_escrow), event_id="evt_again")
+    reference = pending_escrow.gateway_reference
+    Escrow.objects.filter(pk=pending_escrow.pk).update(gateway_reference="", gateway="other")
+    deliver(body)
+    Escrow.objects.filter(pk=pending_escrow.pk).update(gateway_reference=reference, gateway="stripe")
+
+    assert deliver(body).json()["duplicate"] is True
+
+    pending_escrow.refresh_from_db()
+    assert pending_escrow.status == EscrowStatus.FUNDED

@@ -236,6 +236,7 @@ CELERY_BEAT_SCHEDULE.update({
     "billing-run-scheduled-payouts": {"task": "billing.run_scheduled_payouts", "schedule": timedelta(hours=1)},
     "billing-expire-pending-fundings": {"task": "billing.expire_pending_fundings", "schedule": timedelta(minutes=30)},
     "billing-purge-idempotency-keys": {"task": "billing.purge_idempotency_keys", "schedule": timedelta(hours=6)},
+    "billing-retry-webhook-events": {"task": "billing.retry_webhook_events", "schedule": timedelta(minutes=10)},
 })
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["EscrowStatusEnum"] = "billing.models.escrow.EscrowStatus"
 REVIEW_BLIND_DAYS = 14
