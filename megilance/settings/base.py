@@ -239,6 +239,8 @@ CELERY_BEAT_SCHEDULE.update({
     "billing-retry-webhook-events": {"task": "billing.retry_webhook_events", "schedule": timedelta(minutes=10)},
 })
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["EscrowStatusEnum"] = "billing.models.escrow.EscrowStatus"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(TicketStatusEnum="support.models.TicketStatus",
+                                                   DisputeStatusEnum="support.models.DisputeStatus")
 REVIEW_BLIND_DAYS = 14
 
 SESSION_COOKIE_HTTPONLY = True

@@ -154,6 +154,11 @@ class SupportTicketViewSet(viewsets.ModelViewSet):
         return self._answer(ticket)
 
 
+@extend_schema(exclude=True)
+class SeedPathTicketViewSet(SupportTicketViewSet):
+    """The seed's /api/support/tickets paths: the same tickets, documented once under /api/support-tickets/."""
+
+
 class DisputeFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=DisputeStatus.choices)
     dispute_type = django_filters.ChoiceFilter(choices=DisputeType.choices)
