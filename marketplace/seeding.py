@@ -7,7 +7,7 @@ every row looks fake, so rows are moved back in time after creation) and the cat
 Each object is looked up by a natural key first, so running the seed twice changes nothing.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -29,6 +29,7 @@ from .models import (
     Review,
 )
 from .services import catalog, contracts, milestones, portfolio, projects, proposals, reviews
+from .services import time as time_services
 
 # Category tree: (name, icon, [subcategories]); icons are names from the Lucide set the front ends use.
 CATEGORIES = [
@@ -304,6 +305,10 @@ CONTRACT_STORIES = [
                      "cover_letter": "I already know your codebase from the dashboard work, so there is no "
                                      "ramp-up: I can take upgrades and incidents from day one."},
         "milestones": [],
+        "time": [(2.5, "Upgraded Celery and Redis client on staging, ran the full test suite"),
+                 (3.0, "Fixed duplicate delivery notifications (race in the webhook handler)"),
+                 (1.5, "Incident: slow depot report, added an index on deliveries(depot_id, date)"),
+                 (2.0, "Dependency review and security patches")],
     },
     {
         "key": "portal", "client": C1, "freelancer": F1, "category": "full-stack", "days": 95,
@@ -398,6 +403,9 @@ CONTRACT_STORIES = [
                      "cover_letter": "I have built fraud models for mobile-money payments in Kenya, served "
                                      "under 20 ms with drift alerts. Happy to start with a two-week baseline."},
         "milestones": [],
+        "time": [(4.0, "Feature engineering: merchant velocity and device features"),
+                 (5.0, "Baseline gradient-boosted model, AUC 0.91 on the hold-out month"),
+                 (3.5, "Latency tests of the scoring endpoint (p99 14 ms)")],
     },
 ]
 
@@ -529,6 +537,20 @@ def _play_milestone(milestone: Milestone, state: str, deliverables: str, *, clie
     _backdate(Milestone, milestone.pk, max(days_ago - 12, 1.5), "approved_at")
 
 
+def _log_time(contract: Contract, freelancer: User, tasks: list[tuple[float, str]]) -> None:
+    """This week's time on an hourly contract, one entry a day from Monday, through the freelancer's manual
+    entry (so the week and limit rules apply). Entries that would end in the future are left out."""
+    now = timezone.now()
+    monday = datetime.combine(time_services.week_start_of(now), datetime.min.time(), tzinfo=UTC)
+    for day, (hours, description) in enumerate(tasks):
+        start = monday + timedelta(days=day, hours=9)
+        end = start + timedelta(hours=hours)
+        if end > now:
+            break
+        time_services.time_entry_create_manual(contract=contract, actor=freelancer, start_time=start,
+                                               end_time=end, description=description)
+
+
 def _play_contract_story(story: dict, categories: dict[str, Category]) -> None:
     client, freelancer = _user(story["client"]), _user(story["freelancer"])
     project = Project.objects.filter(client=client, title=story["project"]["title"]).first()
@@ -554,6 +576,7 @@ def _play_contract_story(story: dict, categories: dict[str, Category]) -> None:
                                                                      strict=True)):
         _play_milestone(milestone, state, done, client=client, freelancer=freelancer,
                         days_ago=max(story["days"] - 12 * index - 2, 1))
+    _log_time(contract, freelancer, story.get("time", []))
     if story.get("complete"):
         contract = contracts.contract_complete(contract=contract, actor=client)
         completed = timezone.now() - timedelta(days=max(story["days"] - 30, 3))

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +37,7 @@ from .models import (
     ProjectStatus,
     Proposal,
     ProposalStatus,
+    TimeEntryStatus,
     Visibility,
 )
 from .services import contracts as contract_services
@@ -485,6 +486,9 @@ def _contract_context(request, contract: Contract, **forms_in_error) -> dict:
     }
     if contract.contract_type == ContractType.HOURLY:
         context["weeks"] = time_selectors.week_groups(contract=contract)[:8]
+        for week in context["weeks"]:
+            week["status_list"] = [(status, TimeEntryStatus(status).label, n)
+                                   for status, n in week["statuses"].items()]
         context["time_total"] = time_selectors.time_summary(contract=contract)
     return context
 
@@ -724,7 +728,10 @@ def _freelancer_dashboard(user) -> dict:
         "to_deliver": Milestone.objects.filter(contract__freelancer=user, contract__status=ContractStatus.ACTIVE,
                                                status__in=(MilestoneStatus.FUNDED, MilestoneStatus.IN_PROGRESS,
                                                            MilestoneStatus.REJECTED, MilestoneStatus.PENDING))
-        .select_related("contract__client").order_by("due_date", "order")[:6],
+        .select_related("contract__client")
+        # Work under way first, then what is still to be funded; earliest due first, undated last.
+        .order_by(Case(When(status=MilestoneStatus.PENDING, then=1), default=0), F("due_date").asc(nulls_last=True),
+                  "order")[:6],
         "recommended": recommended,
         "proposals": proposals.select_related("project").order_by("-created_at")[:6],
         "contracts": contracts.filter(status=ContractStatus.ACTIVE).select_related("client")

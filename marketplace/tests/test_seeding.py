@@ -19,12 +19,13 @@ from marketplace.models import (
     Proposal,
     Review,
     Tag,
+    TimeEntry,
 )
 from marketplace.seeding import seed_marketplace
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Category, Tag, Skill, Project, ProjectTag, Proposal, Contract, Milestone, PortfolioItem, Review]
+MODELS = [Category, Tag, Skill, Project, ProjectTag, Proposal, Contract, Milestone, PortfolioItem, Review, TimeEntry]
 
 
 class Progress:
