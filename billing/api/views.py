@@ -195,6 +195,12 @@ CSV_COLUMNS = ["id", "created_at", "payment_type", "status", "from_user_id", "to
                "completed_at"]
 
 
+def _cell(text: str) -> str:
+    # A cell starting with = + - @ (or a tab or carriage return) is a formula to a spreadsheet: defuse it, since
+    # descriptions carry milestone titles that people typed.
+    return f"'{text}" if text and text[0] in "=+-@\t\r" else text
+
+
 def _csv_rows(queryset):
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
@@ -202,7 +208,7 @@ def _csv_rows(queryset):
         yield writer.writerow([
             p.pk, p.created_at.isoformat(), p.payment_type, p.status, p.from_user_id or "", p.to_user_id or "",
             p.contract_id or "", p.milestone_id or "", f"{p.amount:.2f}", f"{p.fee_amount:.2f}",
-            f"{p.net_amount:.2f}", p.currency, p.description, p.gateway_reference,
+            f"{p.net_amount:.2f}", p.currency, _cell(p.description), _cell(p.gateway_reference),
             p.completed_at.isoformat() if p.completed_at else "",
         ])
 
