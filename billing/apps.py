@@ -13,3 +13,4 @@ class BillingConfig(AppConfig):
         from .seeding import seed_billing
 
         seeding.register("billing", seed_billing)
+        from . import invoice_receivers  # noqa: F401

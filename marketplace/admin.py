@@ -363,3 +363,6 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 done += 1
         if done:
             self.message_user(request, f"{done} review(s) restored.", messages.SUCCESS)
+
+
+from . import time_admin  # noqa: E402,F401  (time entries and work logs)

@@ -419,9 +419,9 @@ class TimeEntry(models.Model):
 
     @property
     def hours(self):
-        from decimal import Decimal
+        from decimal import ROUND_HALF_UP, Decimal
 
-        return (Decimal(self.duration_minutes) / Decimal(60)).quantize(Decimal("0.01"))
+        return (Decimal(self.duration_minutes) / Decimal(60)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class WorkLog(models.Model):

@@ -20,6 +20,7 @@ router.register("payouts", PayoutViewSet, basename="payout")
 
 urlpatterns = [
     re_path(r"", include("billing.api.gateway_urls")),
+    re_path(r"", include("billing.api.invoice_urls")),
     re_path(r"^wallet/?$", WalletView.as_view(), name="wallet"),
     *router.urls,
 ]

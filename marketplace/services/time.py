@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from megilance.api.exceptions import ApplicationError, Conflict, Forbidden
-from megilance.money import quantize
+from megilance.money import multiply, quantize
 
 from ..models import Contract, ContractStatus, ContractType, TimeEntry, TimeEntryStatus
 from .contracts import contract_lock
@@ -77,9 +77,14 @@ def minutes_between(start: datetime.datetime, end: datetime.datetime) -> int:
     return int((end - start).total_seconds() // 60)
 
 
+def hours_of(minutes: int) -> Decimal:
+    """Billed hours: minutes in hundredths of an hour (ROUND_HALF_UP), the quantity an invoice line shows."""
+    return quantize(Decimal(minutes) / Decimal(60))
+
+
 def amount_for(minutes: int, rate: Decimal) -> Decimal:
-    """Minutes at an hourly rate, rounded to the cent once (ROUND_HALF_UP)."""
-    return quantize(Decimal(minutes) * Decimal(rate) / Decimal(60))
+    """Billed hours x rate, rounded to the cent, so that an invoice line's quantity x unit price is its amount."""
+    return multiply(hours_of(minutes), rate)
 
 
 # --- checks ------------------------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ def test_timer_start_and_stop_computes_duration_and_amount(hourly, freelancer):
         entry = time_services.time_entry_stop(entry=entry, actor=freelancer)
     assert entry.status == TimeEntryStatus.DRAFT
     assert entry.duration_minutes == 91
-    assert entry.amount == Decimal("75.83")  # 91/60 * 50 = 75.8333 -> 75.83
+    # 91 minutes are billed as 1.52 hours (hundredths of an hour, half up): 1.52 x 50 = 76.00.
+    assert entry.amount == Decimal("76.00")
 
 
 @freeze_time("2026-11-25T10:00:00Z")
