@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -239,6 +240,14 @@ CELERY_BEAT_SCHEDULE.update({
     "billing-expire-pending-fundings": {"task": "billing.expire_pending_fundings", "schedule": timedelta(minutes=30)},
     "billing-purge-idempotency-keys": {"task": "billing.purge_idempotency_keys", "schedule": timedelta(hours=6)},
     "billing-retry-webhook-events": {"task": "billing.retry_webhook_events", "schedule": timedelta(minutes=10)},
+})
+# Hourly work and invoices (billing/invoice_tasks.py). Weekly billing runs early on Saturday, just after the
+# client's review window (Friday 23:59 UTC) closed, so last week's unreviewed time is approved and billed at once.
+CELERY_BEAT_SCHEDULE.update({
+    "billing-hourly-time-windows": {"task": "billing.hourly_time_windows", "schedule": timedelta(hours=1)},
+    "billing-bill-hourly-weeks": {"task": "billing.bill_hourly_weeks",
+                                  "schedule": crontab(minute=30, hour=0, day_of_week="sat")},
+    "billing-invoices-daily": {"task": "billing.invoices_daily", "schedule": crontab(minute=0, hour=6)},
 })
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["EscrowStatusEnum"] = "billing.models.escrow.EscrowStatus"
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(TicketStatusEnum="support.models.TicketStatus",
