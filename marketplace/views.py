@@ -19,7 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts import selectors as account_selectors
 from accounts.models import Role, UserSkill
+from accounts.views import profile_checklist
 from megilance.api.exceptions import ApplicationError, NotFound
 
 from . import contract_selectors, forms, selectors, time_selectors
@@ -638,12 +640,7 @@ def freelancer_list(request):
 
 def profile_detail(request, pk: int):
     """The public profile, with the marketplace's part: portfolio, rating and visible reviews."""
-    viewer = request.user
-    people = User.objects.prefetch_related(
-        Prefetch("user_skills", queryset=UserSkill.objects.select_related("skill").order_by("id")))
-    if not (viewer.is_authenticated and viewer.is_staff):
-        people = people.filter(is_active=True)
-    person = get_object_or_404(people, pk=pk)
+    person = get_object_or_404(account_selectors.user_public_list(viewer=request.user), pk=pk)
     reviews = contract_selectors.visible_reviews().filter(reviewee=person).select_related("reviewer", "contract")
     stats = reviews.aggregate(average=Avg("rating"), count=Count("id"))
     distribution = dict(reviews.order_by().values_list("rating").annotate(n=Count("id")))
@@ -667,10 +664,14 @@ def profile_detail(request, pk: int):
 @login_required
 def dashboard(request):
     user = request.user
+    # The accounts "complete your profile" card stays on the dashboard until the profile is complete.
+    incomplete = not all(item.done for item in profile_checklist(user))
     if user.role == Role.CLIENT:
-        return render(request, "marketplace/dashboard_client.html", _client_dashboard(user))
+        return render(request, "marketplace/dashboard_client.html",
+                      {**_client_dashboard(user), "profile_incomplete": incomplete})
     if user.role == Role.FREELANCER:
-        return render(request, "marketplace/dashboard_freelancer.html", _freelancer_dashboard(user))
+        return render(request, "marketplace/dashboard_freelancer.html",
+                      {**_freelancer_dashboard(user), "profile_incomplete": incomplete})
     return render(request, "accounts/dashboard.html")
 
 
