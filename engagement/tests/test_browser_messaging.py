@@ -43,3 +43,14 @@ def test_conversation_page_shows_new_messages_live_and_sends_with_htmx(page, bro
         assert not bob_page.js_errors
     finally:
         context.close()
+
+
+def test_engagement_pages_render_without_script_errors(page, login, client_user):  # noqa: F811
+    login(page, client_user)
+    for path, heading in [("/messages/", "Messages"), ("/notifications/", "Notifications"),
+                          ("/notifications/settings/", "Notification settings"), ("/analytics/", "Analytics")]:
+        page.goto(path)
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    page.goto("/notifications/settings/")
+    page.get_by_role("button", name="Turn on push in this browser").click()
+    expect(page.locator("#push-status")).not_to_be_empty()  # without VAPID keys it says push is off
