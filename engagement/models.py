@@ -284,3 +284,4 @@ class UserAnalytics(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.date} {self.metric_type}={self.metric_value}"
+from .saved_searches import SavedSearch  # noqa: E402,F401

@@ -1,4 +1,4 @@
-from django.urls import re_path
+from django.urls import include, re_path
 
 from megilance.api.routers import OptionalSlashRouter
 
@@ -24,4 +24,5 @@ urlpatterns = [
     re_path(r"^follows/?$", views.FollowViewSet.as_view({"get": "list", "post": "create", "delete": "unfollow"}),
             name="follow-list"),
     *router.urls,
+    re_path(r"", include("engagement.api.saved_search_views")),
 ]

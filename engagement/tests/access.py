@@ -24,4 +24,16 @@ def build(world):
         ("POST", f"/api/messages/{message.pk}/read"),
         ("GET", f"/api/messages/{message.pk}"),
         ("DELETE", f"/api/messages/{message.pk}"),
+        *saved_search_routes(world),
+    ]
+
+
+def saved_search_routes(world):
+    from engagement.saved_searches import SavedSearch
+
+    saved = SavedSearch.objects.create(user=world.freelancer, name="Django work", query={"q": "django"})
+    return [
+        ("GET", f"/api/saved-searches/{saved.pk}"),
+        ("PATCH", f"/api/saved-searches/{saved.pk}"),
+        ("DELETE", f"/api/saved-searches/{saved.pk}"),
     ]

@@ -35,6 +35,8 @@ class _NamesField(serializers.ListField):
     child = serializers.CharField(max_length=800)
 
     def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = [data]
         names = split_names(super().to_internal_value(data))
         if len(names) > MAX_SKILLS:
             raise serializers.ValidationError(f"Give at most {MAX_SKILLS} skills.")
