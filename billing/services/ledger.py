@@ -57,10 +57,12 @@ def ledger_account_get(*, purpose: str, currency: str, user=None, contract=None)
         return LedgerAccount.objects.get(purpose=purpose, owner_key=owner_key, currency=currency)
 
 
-def ledger_account_lock(*, purpose: str, currency: str, user=None, contract=None) -> LedgerAccount:
-    """The account re-read under a row lock, to check its balance before moving money out of it."""
-    account = ledger_account_get(purpose=purpose, currency=currency, user=user, contract=contract)
-    return LedgerAccount.objects.select_for_update().get(pk=account.pk)
+def ledger_accounts_lock(*accounts: LedgerAccount) -> list[LedgerAccount]:
+    """Lock several accounts at once, in id order (the order ledger_post uses), and return them fresh, in the
+    order given. Use it when balances must be read before a movement that touches all of them."""
+    locked = {a.pk: a for a in LedgerAccount.objects.select_for_update().filter(
+        pk__in=[a.pk for a in accounts]).order_by("pk")}
+    return [locked[a.pk] for a in accounts]
 
 
 def balance_of(*, purpose: str, currency: str, user=None, contract=None) -> Decimal:

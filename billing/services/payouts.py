@@ -30,7 +30,7 @@ from ..models import (
     PayoutSchedule,
     PayoutStatus,
 )
-from .ledger import ledger_account_get, ledger_account_lock, ledger_post
+from .ledger import ledger_account_get, ledger_accounts_lock, ledger_post
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +90,12 @@ def _payout_record(*, freelancer: User, amount, currency: str, schedule: PayoutS
                    gateway_name: str) -> Payout:
     if freelancer.role != Role.FREELANCER:
         raise Forbidden("Only freelancers are paid out.")
-    # The lock on the available account makes concurrent payout requests queue; each sees the balance the
-    # previous one left.
-    available = ledger_account_lock(purpose=AccountPurpose.FREELANCER_AVAILABLE, currency=currency, user=freelancer)
+    # Both accounts of the movement are locked up front, in id order: concurrent payout requests queue on them
+    # and each sees the balance the previous one left, and no reversal can take them in the other order.
+    available, paid_out = ledger_accounts_lock(
+        ledger_account_get(purpose=AccountPurpose.FREELANCER_AVAILABLE, currency=currency, user=freelancer),
+        ledger_account_get(purpose=AccountPurpose.PAYOUTS, currency=currency, user=freelancer),
+    )
     if available.balance <= 0:
         raise ApplicationError("There is no available balance to pay out.", code="nothing_to_pay_out")
     amount = available.balance if amount in (None, "") else quantize(amount)
@@ -112,7 +115,7 @@ def _payout_record(*, freelancer: User, amount, currency: str, schedule: PayoutS
         description=f"Payout {payout.pk}",
         lines=[
             (available, -amount),
-            (ledger_account_get(purpose=AccountPurpose.PAYOUTS, currency=currency, user=freelancer), amount),
+            (paid_out, amount),
         ],
     )
     events.payout_created.send(sender=Payout, payout=payout)

@@ -94,6 +94,8 @@ def refund_request(*, payment: Payment, actor: User, amount, reason: str) -> Ref
 @transaction.atomic
 def refund_update(*, refund: Refund, actor: User, amount=None, reason: str | None = None) -> Refund:
     """The requester changes a request that nobody has decided yet."""
+    # Lock order: the escrow's contract, milestone and escrow, then the refund row (as refund processing does).
+    escrow = escrow_lock(escrow=Escrow.objects.only("pk", "contract_id", "milestone_id").get(pk=refund.escrow_id))
     refund = _lock_refund(refund)
     if refund.requested_by_id != actor.pk:
         raise Forbidden("Only the person who asked may change the request.")
@@ -101,7 +103,6 @@ def refund_update(*, refund: Refund, actor: User, amount=None, reason: str | Non
         raise Conflict(f"This refund is already {refund.status}.", code=f"already_{refund.status}")
     fields = ["updated_at"]
     if amount not in (None, ""):
-        escrow = escrow_lock(escrow=refund.escrow)
         amount = quantize(amount)
         refundable = refundable_amount(escrow=escrow) + refund.amount
         if amount <= 0 or amount > refundable:
