@@ -203,8 +203,7 @@ class ProposalInline(ReadOnlyInline):
 
 @admin.register(Project)
 class ProjectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "client", "category", "budget_type", "status", "visibility", "is_hidden",
-                    "proposal_count", "created_at"]
+    list_display = ["title", "client", "status", "budget_type", "is_hidden", "proposal_count", "created_at"]
     list_filter = ["status", "is_hidden", "budget_type", "experience_level", "visibility",
                    ("category", admin.RelatedOnlyFieldListFilter), "created_at"]
     list_select_related = ["client", "category__parent"]
