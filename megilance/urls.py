@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("marketplace.urls")),
     path("", include("engagement.urls")),
     path("", include("billing.urls")),
+    path("", include("billing.invoice_urls")),
     path("", include("accounts.urls")),
 ]
 
