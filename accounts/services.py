@@ -212,4 +212,10 @@ def login_check_credentials(*, email: str, password: str, request=None) -> User:
     if user is None:
         # authenticate() sent user_login_failed, whose receiver wrote the audit row.
         raise AuthenticationFailed("Incorrect email or password.", code="invalid_credentials")
+    if settings.AXES_ENABLED:
+        # The web door resets the failure count through Django's user_logged_in signal; the API sends none.
+        from axes.handlers.proxy import AxesProxyHandler
+
+        AxesProxyHandler.update_request(request)
+        AxesProxyHandler.user_logged_in(sender=User, request=request, user=user)
     return user

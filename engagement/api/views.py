@@ -87,6 +87,7 @@ class ConversationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = s.MessageSerializer
+    throttle_scope = {"create": "messages"}  # rate limit (megilance/api/throttling.py)
     pagination_class = PageOrCursorPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filter_backends: list = []

@@ -30,6 +30,7 @@ class ProposalViewSet(viewsets.ModelViewSet):
     """A freelancer sees their own proposals, a client those on their projects; any other proposal is 404."""
 
     serializer_class = ProposalSerializer
+    throttle_scope = {"create": "proposals"}  # rate limit (megilance/api/throttling.py)
     permission_classes = [IsAuthenticated]
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProposalFilter
