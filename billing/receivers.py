@@ -7,6 +7,7 @@ from marketplace import events as marketplace_events
 from marketplace.models import Contract, Milestone
 from megilance.api.exceptions import ApplicationError
 
+from . import events as billing_events
 from .models import LIVE_ESCROW_STATUSES, Escrow, EscrowStatus
 from .services.escrow import escrow_release
 
@@ -40,3 +41,28 @@ def refuse_completion_with_deposit(sender, contract: Contract, **kwargs) -> None
 @receiver(marketplace_events.contract_cancelled, sender=Contract, dispatch_uid="billing.deposit_on_cancel")
 def refuse_cancellation_with_deposit(sender, contract: Contract, **kwargs) -> None:
     _refuse_if_deposit_held(contract, "cancel")
+
+
+# Every money movement also writes an audit_logs row: staff see it in the admin, the person concerned in their
+# security log. The row is written in the movement's transaction, so a rolled-back movement leaves none.
+_MONEY_EVENTS = {
+    billing_events.escrow_funded: "money.escrow_funded", billing_events.escrow_released: "money.escrow_released",
+    billing_events.escrow_refunded: "money.escrow_refunded", billing_events.escrow_split: "money.escrow_split",
+    billing_events.refund_approved: "money.refund_approved", billing_events.refund_rejected: "money.refund_rejected",
+    billing_events.refund_processed: "money.refund_processed", billing_events.payout_paid: "money.payout_paid",
+    billing_events.payout_failed: "money.payout_failed",
+}
+
+
+def _audit_money_movement(sender, signal, **kwargs):
+    from accounts.services import audit_record
+
+    obj = kwargs.get("payout") or kwargs.get("refund") or kwargs.get("escrow")
+    owner = getattr(obj, "freelancer", None) or getattr(obj, "requested_by", None) or getattr(obj, "client", None)
+    amount = kwargs.get("amount") or getattr(obj, "amount", None)
+    audit_record(action=_MONEY_EVENTS[signal], actor=kwargs.get("actor"), user=owner, target=obj,
+                 amount=str(amount) if amount is not None else None, currency=getattr(obj, "currency", ""))
+
+
+for _signal in _MONEY_EVENTS:
+    _signal.connect(_audit_money_movement, dispatch_uid=f"billing.audit.{_MONEY_EVENTS[_signal]}")

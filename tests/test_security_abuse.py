@@ -188,3 +188,20 @@ def test_the_lockout_counts_the_real_client_behind_the_proxy(settings, client_us
 
     assert blocked.status_code == 429
     assert other.status_code == 200
+
+
+# --- audit of money movements -------------------------------------------------------------------------------------
+
+
+def test_funding_and_releasing_escrow_write_audit_rows(client_user, freelancer):
+    from accounts.models import AuditLog
+    from billing.services.escrow import escrow_fund, escrow_release
+    from marketplace.tests.factories import ContractFactory, ProjectFactory
+
+    contract = ContractFactory(project=ProjectFactory(client=client_user), freelancer=freelancer)
+    escrow = escrow_fund(contract=contract, actor=client_user, amount=250)
+    escrow_release(escrow=escrow, actor=client_user, amount=100)
+
+    rows = AuditLog.objects.filter(target_type="escrow", target_id=str(escrow.pk))
+    assert set(rows.values_list("action", flat=True)) == {"money.escrow_funded", "money.escrow_released"}
+    assert all(r.user_id == client_user.pk for r in rows)
