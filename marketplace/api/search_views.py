@@ -1,20 +1,27 @@
 """Discovery API: project and freelancer search, global search, autocomplete and trending. Public."""
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from accounts.api.serializers import DetailSerializer
+from megilance.api.exceptions import Forbidden
 
+from .. import recommendations, selectors
+from ..models import BudgetType, ExperienceLevel
 from ..search import params as search_params
 from ..search import service, trending
+from ..search.backends import get_backend
 from .serializers import ProjectSerializer, SkillSerializer, TagSerializer
 
 BAD_INPUT = {400: DetailSerializer}
+SIGNED_IN = {401: DetailSerializer}
+NOT_FOUND = {404: DetailSerializer}
 MAX_PAGE_SIZE = 100
 
 
@@ -203,3 +210,122 @@ class TrendingView(APIView):
             item["score"] = round(score, 3)
             items.append(item)
         return Response({"type": kind, "items": items})
+
+
+# Recommendations -----------------------------------------------------------------------------------------------
+
+
+class AiHealthView(APIView):
+    """Whether matching and estimates are available, and which search backend serves them."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=["ai"], responses={200: inline_serializer("AiHealth", {
+        "status": serializers.CharField(), "search_backend": serializers.CharField(),
+        "recommender": serializers.CharField()})})
+    def get(self, request):
+        return Response({"status": "ok", "search_backend": get_backend().name, "recommender": "weighted-signals"})
+
+
+class FreelancerMatchSerializer(serializers.Serializer):
+    freelancer = FreelancerCardSerializer(source="obj")
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class ProjectMatchSerializer(serializers.Serializer):
+    project = ProjectSerializer(source="obj")
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+LIMIT_PARAM = OpenApiParameter("limit", OpenApiTypes.INT, description="How many (default 10, max 50)")
+
+
+def _limit(request) -> int:
+    checked = search_params.TrendingSerializer(data={"limit": request.query_params.get("limit", 10)})
+    checked.is_valid(raise_exception=True)
+    return checked.validated_data["limit"]
+
+
+class MatchFreelancersView(APIView):
+    """Freelancers for a project, ranked by skills, text, rating, experience and rate fit, with reasons.
+    The project's client or staff who may see every project; anyone else gets 404."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["ai"], parameters=[LIMIT_PARAM], responses={
+        200: inline_serializer("FreelancerMatches", {"project_id": serializers.IntegerField(),
+                                                     "results": FreelancerMatchSerializer(many=True)}),
+        **BAD_INPUT, **SIGNED_IN, **NOT_FOUND})
+    def get(self, request, project_id):
+        limit = _limit(request)
+        visible = (selectors.project_list(viewer=request.user) if selectors.can_view_all_projects(request.user)
+                   else selectors.project_owned_by(user=request.user))
+        project = visible.filter(pk=project_id).first()
+        if project is None:
+            raise Http404
+        matches = recommendations.match_freelancers(project=project, limit=limit)
+        return Response({"project_id": project.pk,
+                         "results": FreelancerMatchSerializer(matches, many=True).data})
+
+
+class RecommendedProjectsView(APIView):
+    """Open projects for the calling freelancer, ranked the same way, leaving out those already bid on."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["ai"], parameters=[LIMIT_PARAM], responses={
+        200: inline_serializer("ProjectRecommendations", {"results": ProjectMatchSerializer(many=True)}),
+        **BAD_INPUT, **SIGNED_IN, 403: DetailSerializer})
+    def get(self, request):
+        if not request.user.is_freelancer:
+            raise Forbidden("Recommended projects are for freelancers.")
+        matches = recommendations.recommended_projects(freelancer=request.user, limit=_limit(request))
+        return Response({"results": ProjectMatchSerializer(matches, many=True,
+                                                           context={"request": request}).data})
+
+
+class EstimatePriceInputSerializer(serializers.Serializer):
+    category = serializers.CharField(max_length=110, required=False, allow_blank=True)
+    skills = search_params._NamesField(required=False)
+    experience_level = search_params._LowerChoiceField(choices=ExperienceLevel.choices, required=False)
+    budget_type = search_params._LowerChoiceField(choices=BudgetType.choices, required=False,
+                                                  default=BudgetType.FIXED)
+
+    def validate_category(self, value):
+        if not value:
+            return None
+        category = selectors.category_by_slug_or_name(value)
+        if category is None:
+            raise serializers.ValidationError(f"Unknown category: {value}.")
+        return category
+
+
+class EstimatePriceView(APIView):
+    """A budget range from comparable completed projects (category, skills, experience level)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["ai"], request=EstimatePriceInputSerializer, responses={
+        200: inline_serializer("PriceEstimate", {
+            "currency": serializers.CharField(),
+            "low": serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True),
+            "median": serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True),
+            "high": serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True),
+            "based_on": serializers.IntegerField(help_text="How many completed projects the range comes from"),
+            "criteria": serializers.ListField(child=serializers.CharField(),
+                                              help_text="Which criteria the comparable projects share"),
+            "budget_type": serializers.CharField(),
+        }), **BAD_INPUT, **SIGNED_IN})
+    def post(self, request):
+        checked = EstimatePriceInputSerializer(data=request.data)
+        checked.is_valid(raise_exception=True)
+        data = checked.validated_data
+        estimate = recommendations.estimate_price(
+            category=data.get("category"), skills=data.get("skills") or [],
+            experience_level=data.get("experience_level"), budget_type=data["budget_type"])
+        for key in ("low", "median", "high"):
+            if estimate[key] is not None:
+                estimate[key] = float(estimate[key])
+        return Response(estimate)
