@@ -52,7 +52,8 @@ def export_invoices(user) -> list:
          "issued" if i.from_user_id == user.pk else "received", "total": _money(i.total), "currency": i.currency,
          "issue_date": i.issue_date.isoformat() if i.issue_date else None, "items": i.items,
          "from_details": i.from_details, "to_details": i.to_details}
-        for i in Invoice.objects.filter(Q(from_user=user) | Q(to_user=user)).order_by("pk")
+        # A draft is its issuer's alone until it is issued.
+        for i in Invoice.objects.filter(Q(from_user=user) | (Q(to_user=user) & ~Q(status="draft"))).order_by("pk")
     ]
 
 

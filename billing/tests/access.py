@@ -38,4 +38,24 @@ def build(world):
         ("POST", f"/api/refunds/{refund.pk}/reject"),
         ("POST", f"/api/refunds/{refund.pk}/process"),
         ("GET", f"/api/payouts/{payout.pk}"),
+        *_invoice_routes(world, contract),
     ]
+
+
+def _invoice_routes(world, contract) -> list[tuple[str, str]]:
+    """Invoices between alice and bob: a pending one, a draft (bob's alone) and the paper of the release above."""
+    from billing.models import Invoice
+    from billing.services.invoices import invoice_create
+
+    pending = invoice_create(issuer=world.freelancer, contract=contract, items=[{"description": "x", "amount": 5}])
+    draft = invoice_create(issuer=world.freelancer, contract=contract, items=[{"description": "y", "amount": 5}],
+                           issue=False)
+    released = Invoice.objects.filter(contract=contract, source="escrow_release").order_by("pk").first()
+    routes = []
+    for invoice in (pending, draft, released):
+        routes += [("GET", f"/api/invoices/{invoice.pk}"), ("GET", f"/api/invoices/{invoice.pk}/pdf"),
+                   ("POST", f"/api/invoices/{invoice.pk}/pay"), ("PATCH", f"/api/invoices/{invoice.pk}/pay"),
+                   ("POST", f"/api/invoices/{invoice.pk}/send"), ("POST", f"/api/invoices/{invoice.pk}/cancel"),
+                   ("POST", f"/api/invoices/{invoice.pk}/issue")]
+    routes.append(("POST", "/api/invoices/"))  # nobody else may invoice on alice and bob's contract
+    return routes

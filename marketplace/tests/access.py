@@ -47,6 +47,7 @@ def build(world) -> list[tuple[str, str]]:
         *_crud(f"/api/user-skills/{user_skill.pk}/"),
     ]
     routes += _contract_routes(world)
+    routes += _time_routes(world)
     return routes
 
 
@@ -89,4 +90,38 @@ def _contract_routes(world) -> list[tuple[str, str]]:
         ("POST", f"/api/reviews/{visible.pk}/reply"),
         ("POST", f"/api/reviews/{visible.pk}/remove"),
         ("POST", f"/api/reviews/{visible.pk}/restore"),
+    ]
+
+
+def _time_routes(world) -> list[tuple[str, str]]:
+    """Time entries and work logs on an hourly contract between alice and bob."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from marketplace.models import ContractType, WorkLog
+    from marketplace.services import time as time_services
+
+    from .factories import ContractFactory
+
+    hourly = ContractFactory(project__client=world.client, freelancer=world.freelancer, amount=None,
+                             contract_type=ContractType.HOURLY, hourly_rate=Decimal("50.00"))
+    running = time_services.time_entry_start(contract=hourly, actor=world.freelancer)
+    now = timezone.now()
+    start = max(now - timedelta(hours=1), now.replace(hour=0, minute=0, second=0, microsecond=0))
+    done = time_services.time_entry_create_manual(contract=hourly, actor=world.freelancer, start_time=start,
+                                                  end_time=start + timedelta(minutes=1))
+    log = WorkLog.objects.create(contract=hourly, user=world.freelancer, date=now.date(), hours_worked=2)
+    routes = []
+    for entry in (running, done):
+        routes += [*_crud(f"/api/time-entries/{entry.pk}"), ("POST", f"/api/time-entries/{entry.pk}/stop"),
+                   ("PUT", f"/api/time-entries/{entry.pk}/stop"), ("POST", f"/api/time-entries/{entry.pk}/approve"),
+                   ("POST", f"/api/time-entries/{entry.pk}/reject")]
+    return [
+        *routes,
+        ("GET", f"/api/time-entries/summary?contract_id={hourly.pk}"),
+        ("POST", "/api/time-entries/submit-week"),
+        ("POST", "/api/time-entries/approve-week"),
+        *_crud(f"/api/work-logs/{log.pk}"),
     ]
