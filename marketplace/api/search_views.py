@@ -17,7 +17,7 @@ from ..models import BudgetType, ExperienceLevel
 from ..search import params as search_params
 from ..search import service, trending
 from ..search.backends import get_backend
-from .serializers import ProjectSerializer, SkillSerializer, TagSerializer
+from .serializers import BudgetTypeField, ProjectSerializer, SkillSerializer, TagSerializer
 
 BAD_INPUT = {400: DetailSerializer}
 SIGNED_IN = {401: DetailSerializer}
@@ -290,8 +290,7 @@ class EstimatePriceInputSerializer(serializers.Serializer):
     category = serializers.CharField(max_length=110, required=False, allow_blank=True)
     skills = search_params._NamesField(required=False)
     experience_level = search_params._LowerChoiceField(choices=ExperienceLevel.choices, required=False)
-    budget_type = search_params._LowerChoiceField(choices=BudgetType.choices, required=False,
-                                                  default=BudgetType.FIXED)
+    budget_type = BudgetTypeField(required=False, default=BudgetType.FIXED)
 
     def validate_category(self, value):
         if not value:
