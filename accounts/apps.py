@@ -12,3 +12,5 @@ class AccountsConfig(AppConfig):
         from .seeding import seed_accounts
 
         seeding.register("accounts", seed_accounts)
+        from .uploads import checks as uploads_checks
+        uploads_checks.ready()

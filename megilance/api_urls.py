@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     re_path(r"", include("accounts.api.urls")),
+    re_path(r"", include("accounts.uploads.api.urls")),
     re_path(r"", include("marketplace.api.urls")),
     re_path(r"", include("billing.api.urls")),
     re_path(r"", include("support.api.urls")),

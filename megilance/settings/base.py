@@ -324,3 +324,31 @@ CELERY_BEAT_SCHEDULE["engagement-saved-search-daily"] = {
     "task": "engagement.saved_searches_send_digests", "schedule": timedelta(days=1), "args": ("daily",)}
 CELERY_BEAT_SCHEDULE["engagement-saved-search-weekly"] = {
     "task": "engagement.saved_searches_send_digests", "schedule": timedelta(days=7), "args": ("weekly",)}
+# Files (accounts/uploads): per-kind size limits, image bounds, presigned uploads, virus scanning and backups.
+# Scanning is off without CLAMD_HOST or CLAMD_SOCKET (a loud warning at start-up); with UPLOAD_SCAN_REQUIRED an
+# upload that no scanner has passed is held instead. Private files live outside MEDIA_ROOT unless S3 is on.
+CLAMD_HOST = env("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
+UPLOAD_SCAN_REQUIRED = env.bool("UPLOAD_SCAN_REQUIRED", default=False)
+UPLOAD_PRIVATE_ROOT = env.path("UPLOAD_PRIVATE_ROOT", default=BASE_DIR / "private-media")
+UPLOAD_MAX_MB = {
+    "profile_image": env.int("UPLOAD_PROFILE_IMAGE_MAX_MB", default=5),
+    "portfolio_image": env.int("UPLOAD_PORTFOLIO_IMAGE_MAX_MB", default=10),
+    "proposal_attachment": env.int("UPLOAD_PROPOSAL_ATTACHMENT_MAX_MB", default=10),
+    "project_file": env.int("UPLOAD_PROJECT_FILE_MAX_MB", default=25),
+    "message_attachment": env.int("UPLOAD_MESSAGE_ATTACHMENT_MAX_MB", default=10),
+    "support_attachment": 10,
+}
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=40_000_000)
+UPLOAD_IMAGE_MAX_DIMENSION = env.int("UPLOAD_IMAGE_MAX_DIMENSION", default=2048)
+UPLOAD_THUMBNAIL_SIZE = env.int("UPLOAD_THUMBNAIL_SIZE", default=320)
+UPLOAD_PRESIGN_DEFAULT_SECONDS = 3600
+UPLOAD_PRESIGN_MAX_SECONDS = env.int("UPLOAD_PRESIGN_MAX_SECONDS", default=6 * 3600)
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+CELERY_BEAT_SCHEDULE.update({
+    "uploads-expire-unconfirmed": {"task": "uploads.expire_unconfirmed", "schedule": timedelta(hours=1)},
+    "uploads-rescan-held": {"task": "uploads.rescan_held", "schedule": timedelta(minutes=10)},
+    "accounts-backup-db": {"task": "accounts.backup_db", "schedule": crontab(minute=15, hour=2)},
+})
