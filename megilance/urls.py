@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("engagement.urls")),
     path("", include("billing.urls")),
     path("", include("billing.invoice_urls")),
+    path("", include("support.urls")),
     path("", include("accounts.urls")),
 ]
 
