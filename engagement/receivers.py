@@ -143,14 +143,14 @@ def on_review_submitted(*, review, **_):
 
 @safe
 def on_project_published(*, project, **_):
-    from .selectors import followers_of
+    from . import tasks
 
     if project.status != ProjectStatus.OPEN or project.is_hidden or project.visibility != "public":
         return
-    for follow in followers_of(user=project.client).iterator():
-        _notify(follow.follower, T.NEW_PROJECT_FROM_FOLLOWED,
-                f"{project.client.display_name} posted a new project", project.title,
-                f"/projects/{project.pk}/", project_id=project.pk)
+    # A popular client may have thousands of followers: the fan-out runs in a task after the commit, not in the
+    # request that published the project.
+    pk = project.pk
+    transaction.on_commit(lambda: tasks.notify_followers_of_project.delay(pk), robust=True)
 
 
 @safe

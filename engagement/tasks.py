@@ -74,6 +74,30 @@ def send_notification_sms(notification_id: int) -> str:
     return send_sms(to=preference.sms_phone_number, body=body)
 
 
+@shared_task(name="engagement.notify_followers_of_project")
+def notify_followers_of_project(project_id: int) -> int:
+    from marketplace.models import Project, ProjectStatus
+
+    from .models import NotificationType
+    from .selectors import followers_of
+    from .services.notifications import notification_create
+
+    project = Project.objects.select_related("client").filter(pk=project_id).first()
+    if project is None or project.status != ProjectStatus.OPEN or project.is_hidden:
+        return 0
+    sent = 0
+    for follow in followers_of(user=project.client).iterator():
+        # A notification already sent for this project (a retried task) is not sent twice.
+        if Notification.objects.filter(user_id=follow.follower_id, data__project_id=project.pk,
+                                       notification_type=NotificationType.NEW_PROJECT_FROM_FOLLOWED).exists():
+            continue
+        notification_create(user=follow.follower, notification_type=NotificationType.NEW_PROJECT_FROM_FOLLOWED,
+                            title=f"{project.client.display_name} posted a new project", message=project.title,
+                            link=f"/projects/{project.pk}/", data={"project_id": project.pk})
+        sent += 1
+    return sent
+
+
 @shared_task(name="engagement.send_notification_digests")
 def send_notification_digests() -> int:
     """Once a day: one email per user listing what waited for the digest, then clear the flag."""

@@ -16,11 +16,13 @@ def kinds(user):
     return sorted(Notification.objects.filter(user=user).values_list("notification_type", flat=True))
 
 
-def test_post_bid_and_hire_notify_each_person_once(client_user, freelancer, other_freelancer, outsider):
+def test_post_bid_and_hire_notify_each_person_once(client_user, freelancer, other_freelancer, outsider,
+                                                   django_capture_on_commit_callbacks):
     UserFollowFactory(follower=other_freelancer, followee=client_user)
-    project = projects.project_create(client=client_user, category=CategoryFactory(), title="Route planner API",
-                                      description="Plan delivery routes for forty vans every morning. " * 3,
-                                      budget_type="fixed", budget_min=1000, budget_max=2000)
+    with django_capture_on_commit_callbacks(execute=True):
+        project = projects.project_create(client=client_user, category=CategoryFactory(), title="Route planner API",
+                                          description="Plan delivery routes for forty vans every morning. " * 3,
+                                          budget_type="fixed", budget_min=1000, budget_max=2000)
     assert kinds(other_freelancer) == ["followed_project"]
 
     won = proposals.proposal_submit(freelancer=freelancer, project=project, cover_letter=LETTER, bid_amount=1500)

@@ -140,10 +140,12 @@ def test_cannot_follow_yourself_or_nobody(client_api, client_user):
     assert client_api.post("/api/follows", {"user_id": "me"}).status_code == 400
 
 
-def test_followers_get_the_new_project_of_a_followed_client(freelancer_api, client_user, freelancer):
+def test_followers_get_the_new_project_of_a_followed_client(freelancer_api, client_user, freelancer,
+                                                           django_capture_on_commit_callbacks):
     freelancer_api.post("/api/follows", {"user_id": client_user.pk})
     project = ProjectFactory(client=client_user)
-    events.project_published.send(sender=Project, project=project)
+    with django_capture_on_commit_callbacks(execute=True):
+        events.project_published.send(sender=Project, project=project)
     note = Notification.objects.get(user=freelancer, notification_type="followed_project")
     assert note.link == f"/projects/{project.pk}/"
 
