@@ -175,7 +175,8 @@ class SessionListView(generics.ListAPIView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "current_session_id": _current_session_id(self.request)}
 
-    @extend_schema(request=None, responses={200: RevokedCountSerializer, **_401})
+    @extend_schema(request=None, responses={200: RevokedCountSerializer, **_401},
+                   operation_id="auth_sessions_revoke_others")
     def delete(self, request):
         """Log out everywhere else (the same as POST /api/auth/sessions/revoke-all)."""
         return _revoke_all(request)

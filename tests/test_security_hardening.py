@@ -1,0 +1,80 @@
+"""Hardening: production settings pass Django's deployment checks; every answer carries the security headers;
+money and personal-data answers are never cached."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "megilance.settings.production",
+        "DJANGO_SECRET_KEY": "a-production-like-secret-" + "x7Qp2Lm9Zr4Tb8Wc1Vd6Ye3Uf5Hg0Jk" * 2,
+        "DJANGO_ALLOWED_HOSTS": "megilance.com",
+        "DATABASE_URL": "postgres://megilance@db.internal:5432/megilance",
+        "REDIS_URL": "redis://cache.internal:6379/0",
+        "CLAMD_HOST": "clamd.internal",
+    }
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", ["/", "/projects/", "/api/projects", "/accounts/login/", "/api/docs/"])
+def test_pages_and_api_answers_carry_the_security_headers(client, path):
+    response = client.get(path)
+
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "img-src 'self' data:" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+
+
+def test_the_policy_allows_no_script_from_other_origins_but_stripe():
+    from megilance.security import DEFAULT_POLICY
+
+    sources = DEFAULT_POLICY["script-src"]
+    assert [s for s in sources if s.startswith("http")] == ["https://js.stripe.com"]
+    assert all("*" not in source for sources in DEFAULT_POLICY.values() for source in sources)
+
+
+def test_hsts_is_on_in_production_settings():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "megilance.settings.production", "DJANGO_SECRET_KEY": "k" * 60,
+           "DJANGO_ALLOWED_HOSTS": "megilance.com"}
+    code = ("from django.conf import settings as s; "
+            "print(s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)")
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["31536000", "True", "True", "True"], result.stderr
+
+
+@pytest.mark.parametrize("path", ["/api/auth/me", "/api/wallet", "/api/payments", "/api/escrow", "/api/invoices",
+                                  "/api/messages", "/api/notifications", "/api/auth/sessions"])
+def test_signed_in_answers_are_never_stored(client_api, path):
+    response = client_api.get(path)
+    assert response["Cache-Control"] == "no-store, private"
+
+
+def test_signed_in_pages_are_never_stored(client, client_user, password):
+    client.post("/accounts/login/", {"login": client_user.email, "password": password})
+    for path in ("/dashboard/", "/settings/sessions/", "/profile/"):
+        assert client.get(path)["Cache-Control"] == "no-store, private"
+
+
+def test_auth_answers_are_never_stored_even_anonymous(api):
+    response = api.post("/api/auth/forgot-password", {"email": "a@example.com"}, format="json")
+    assert response["Cache-Control"] == "no-store, private"
+
+
+def test_public_anonymous_pages_stay_cacheable(client):
+    assert "no-store" not in client.get("/projects/").get("Cache-Control", "")
