@@ -124,3 +124,52 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             archive.writestr(name, data)
     return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """URL of moto's S3 server: the one .ci/run started on 5055, or a ThreadedMotoServer on a free port."""
+    try:
+        with socket.create_connection(("127.0.0.1", 5055), timeout=1):
+            yield "http://127.0.0.1:5055"
+            return
+    except OSError:
+        pass
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        skip_or_fail("moto[server] is not installed: pip install -r requirements-dev.txt")
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3(settings, moto_endpoint, monkeypatch):
+    """The default storage switched to S3 on moto, in a bucket of this test's own."""
+    import uuid
+
+    import boto3
+
+    bucket = f"megilance-test-{uuid.uuid4().hex[:12]}"
+    # moto accepts any credentials; these are placeholders, not keys of any account.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "moto")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "moto")
+    boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1").create_bucket(Bucket=bucket)
+    settings.AWS_STORAGE_BUCKET_NAME = bucket
+    settings.AWS_S3_ENDPOINT_URL = moto_endpoint
+    settings.AWS_S3_REGION_NAME = "us-east-1"
+    settings.AWS_S3_ADDRESSING_STYLE = "path"
+    settings.AWS_S3_SIGNATURE_VERSION = "s3v4"
+    settings.AWS_S3_CUSTOM_DOMAIN = None
+    settings.AWS_DEFAULT_ACL = None
+    settings.AWS_QUERYSTRING_AUTH = True
+    settings.AWS_S3_FILE_OVERWRITE = False
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
+    client = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
+    client.bucket = bucket
+    return client
