@@ -237,4 +237,5 @@ class BillingProfile(models.Model):
         city_line = " ".join(part for part in (self.postal_code, self.city) if part)
         lines = [self.address_line1, self.address_line2, city_line, self.region, self.country]
         return [line for line in lines if line]
+from .privacy_models import DataExportRequest, ExportStatus  # noqa: E402,F401
 from .uploads.models import UploadedFile  # noqa: E402,F401

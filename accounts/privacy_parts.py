@@ -70,5 +70,20 @@ privacy.register("profile", export_profile, erase_profile,
                  models=("accounts.UserSkill", "account.EmailAddress"))
 privacy.register("sessions", export_sessions, erase_sessions, models=("accounts.UserSession",))
 privacy.register("audit_logs", export_audit, erase_audit, models=("accounts.AuditLog",))
+
+
+def _export_requests(user):
+    from .privacy_services import export_requests_part
+
+    return export_requests_part(user)
+
+
+def _erase_export_requests(user):
+    from .privacy_services import erase_export_requests
+
+    erase_export_requests(user)
+
+
+privacy.register("data_exports", _export_requests, _erase_export_requests, models=("accounts.DataExportRequest",))
 privacy.exclude("mfa.Authenticator", "2FA secrets are never exported; deleted with the account's 2FA on erasure.")
 privacy.exclude("account.EmailConfirmation", "Short-lived verification keys.")

@@ -1,12 +1,17 @@
 """Account settings pages for security: open sessions and the account's own security log."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import services
+from megilance.api.exceptions import ApplicationError
+
+from . import privacy_services, services
 from .middleware import SESSION_FIELD
 from .models import AuditLog, UserSession
 
@@ -20,6 +25,7 @@ AUDIT_LABELS = {
     "user.registered": "Account created", "user.email_verified": "Email confirmed",
     "user.role_changed": "Role changed by staff", "user.deactivated": "Account suspended",
     "user.reactivated": "Account reactivated", "privacy.export_requested": "Data export requested",
+    "privacy.erased": "Account erased",
 }
 
 
@@ -64,3 +70,43 @@ def security_log_page(request):
         row.label = AUDIT_LABELS.get(row.action, row.action.replace(".", ": ").replace("_", " ").capitalize())
         row.by_someone_else = row.actor_id is not None and row.actor_id != row.user_id
     return render(request, "accounts/security_log.html", {"page": page})
+
+
+@login_required
+def privacy_page(request):
+    from .privacy_models import DataExportRequest
+    from .two_factor import is_enabled
+
+    if request.method == "POST" and request.POST.get("action") == "export":
+        privacy_services.data_export_request(user=request.user, request=request)
+        messages.success(request, "We are preparing your data. We will email you a download link.")
+        return redirect("account-privacy")
+    erase_error = ""
+    if request.method == "POST" and request.POST.get("action") == "erase":
+        try:
+            privacy_services.user_erase(user=request.user, password=request.POST.get("password", ""),
+                                        code=request.POST.get("code", ""), request=request)
+        except ApplicationError as exc:
+            erase_error = exc.message
+        else:
+            logout(request)
+            messages.success(request, "Your account was erased.")
+            return redirect("home")
+    exports = DataExportRequest.objects.filter(user=request.user)[:10]
+    for export in exports:
+        export.link = privacy_services.download_url(export) if export.is_downloadable else ""
+    return render(request, "accounts/privacy.html", {
+        "exports": exports, "mfa_enabled": is_enabled(request.user), "erase_error": erase_error,
+    }, status=400 if erase_error else 200)
+
+
+@login_required
+def export_download(request, pk: int):
+    from .privacy_models import DataExportRequest
+
+    export = get_object_or_404(DataExportRequest, pk=pk, user=request.user)
+    if not privacy_services.download_check(export=export, token=request.GET.get("token", ""), user=request.user):
+        raise Http404("This download link is invalid or expired.")
+    response = FileResponse(default_storage.open(export.file_name, "rb"), as_attachment=True,
+                            filename=f"megilance-data-{export.created_at:%Y%m%d}.zip", content_type="application/zip")
+    return response

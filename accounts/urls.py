@@ -11,4 +11,6 @@ urlpatterns = [
     path("settings/sessions/<int:pk>/end/", settings_views.session_end, name="account-session-end"),
     path("settings/sessions/end-others/", settings_views.sessions_end_others, name="account-sessions-end-others"),
     path("settings/security-log/", settings_views.security_log_page, name="account-security-log"),
+    path("settings/privacy/", settings_views.privacy_page, name="account-privacy"),
+    path("privacy/exports/<int:pk>/download/", settings_views.export_download, name="privacy-export-download"),
 ]

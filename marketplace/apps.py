@@ -11,4 +11,5 @@ class MarketplaceConfig(AppConfig):
         from .seeding import seed_marketplace
 
         seeding.register("marketplace", seed_marketplace)
+        from . import privacy_parts  # noqa: F401  (GDPR export and erasure)
         from .search import receivers  # noqa: F401  (keeps search vectors current)

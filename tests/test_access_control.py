@@ -3,9 +3,11 @@
 Each app lists its routes in `<app>/tests/access.py` as `build(world) -> list[(method, path)]`, creating the
 objects it needs owned by `world.client` (alice) and `world.freelancer` (bob). Every route is then tried by
 anonymous, another client, another freelancer and a staff member without permissions: none may get a 2xx.
+For every `GET /api/<things>/<id>` route the intruders' list `GET /api/<things>` must not contain that id either.
 """
 
 import importlib
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -53,4 +55,32 @@ def test_no_intruder_reaches_another_persons_objects(app, build, world, intruder
                 failures.append(f"{who} {method} {path} -> {response.status_code}")
             elif who == "anonymous" and response.status_code not in (401, 404, 405):
                 failures.append(f"{who} {method} {path} -> {response.status_code} (expected 401/404)")
+    assert not failures, "\n".join(failures)
+
+
+DETAIL = re.compile(r"^(/api/[a-z][a-z/-]*?)/(\d+)/?$")
+
+
+def _ids(body) -> set:
+    rows = body.get("results", []) if isinstance(body, dict) else body if isinstance(body, list) else []
+    return {row.get("id") for row in rows if isinstance(row, dict)}
+
+
+@pytest.mark.parametrize("app,build", list(_builders()), ids=[app for app, _ in _builders()])
+def test_no_intruder_list_contains_another_persons_objects(app, build, world, intruders):
+    routes = build(world)
+    lists: dict[str, set[int]] = {}
+    for method, path in routes:
+        match = DETAIL.match(path)
+        if method == "GET" and match:
+            lists.setdefault(match.group(1), set()).add(int(match.group(2)))
+    failures = []
+    for list_path, owned_ids in lists.items():
+        for who, api in intruders.items():
+            response = api.get(list_path, {"page_size": 100})
+            if not 200 <= response.status_code < 300 or "json" not in response.get("Content-Type", ""):
+                continue
+            leaked = owned_ids & _ids(response.json())
+            if leaked:
+                failures.append(f"{who} GET {list_path} shows {sorted(leaked)}")
     assert not failures, "\n".join(failures)

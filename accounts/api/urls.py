@@ -2,8 +2,8 @@ from django.urls import re_path
 
 from megilance.api.routers import OptionalSlashRouter
 
+from . import privacy_views, views
 from . import security_views as sec
-from . import views
 
 router = OptionalSlashRouter()
 router.register("users", views.UserViewSet, basename="user")
@@ -28,5 +28,8 @@ urlpatterns = [
     re_path(r"^auth/sessions/revoke-all/?$", sec.sessions_revoke_all, name="auth-sessions-revoke-all"),
     re_path(r"^auth/sessions/(?P<pk>[0-9]+)/?$", sec.SessionDetailView.as_view(), name="auth-session-detail"),
     re_path(r"^auth/audit-log/?$", sec.AuditLogListView.as_view(), name="auth-audit-log"),
+    re_path(r"^users/me/export/?$", privacy_views.export_start, name="users-me-export"),
+    re_path(r"^users/me/export/(?P<pk>[0-9]+)/?$", privacy_views.export_status, name="users-me-export-detail"),
+    re_path(r"^users/me/delete/?$", privacy_views.erase_me, name="users-me-delete"),
     *router.urls,
 ]

@@ -64,3 +64,9 @@ class TwoFactorThrottle(_FixedScopeThrottle):
         user = getattr(request, "user", None)
         ident = f"user-{user.pk}" if user is not None and user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class GdprThrottle(TwoFactorThrottle):
+    """Exports and erasure requests: counted per signed-in user."""
+
+    scope = "gdpr"

@@ -300,6 +300,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "messages": env("THROTTLE_MESSAGES", default="60/min"),
     "gdpr": env("THROTTLE_GDPR", default="5/hour"),
 }
+CELERY_BEAT_SCHEDULE["accounts-expire-data-exports"] = {
+    "task": "accounts.expire_data_exports", "schedule": timedelta(hours=6)}
 REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES or None  # DRF reads the client IP behind proxies like accounts.requests
 
 # Brute-force lockout (django-axes) per account and per client IP, shared by the web, admin and API log-ins and
