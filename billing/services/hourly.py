@@ -41,7 +41,7 @@ def hourly_week_invoice(*, contract: Contract, week_start: datetime.date) -> Inv
     """Invoice the week's approved billable time that is not invoiced yet; None when there is none."""
     contract = contract_lock(contract=contract)
     entries = list(TimeEntry.objects.select_for_update().filter(
-        contract=contract, week_start=week_start, status=TimeEntryStatus.APPROVED, billable=True,
+        contract=contract, week_start=week_start, status=TimeEntryStatus.APPROVED, billable=True, amount__gt=0,
     ).order_by("start_time", "pk"))
     if not entries:
         return None
@@ -106,7 +106,8 @@ def hourly_week_bill(*, contract: Contract, week_start: datetime.date) -> Invoic
 def hourly_weeks_due(*, now: datetime.datetime | None = None) -> list[tuple[int, datetime.date]]:
     """(contract id, week) pairs of ended weeks with approved billable time not yet invoiced."""
     current = week_start_of(now or timezone.now())
-    rows = (TimeEntry.objects.filter(status=TimeEntryStatus.APPROVED, billable=True, week_start__lt=current)
+    rows = (TimeEntry.objects.filter(status=TimeEntryStatus.APPROVED, billable=True, amount__gt=0,
+                                     week_start__lt=current)
             .values_list("contract_id", "week_start").distinct().order_by("contract_id", "week_start"))
     return list(rows)
 
