@@ -94,7 +94,7 @@ def message_remove(*, message_id: int, actor: User, reason: str, request=None):
     removed). The reason is kept in flag_reason so the removal can be reviewed and undone."""
     _check_message_moderator(actor)
     reason = _reason(reason)
-    message = _message_model().objects.select_for_update().select_related("sender").get(pk=message_id)
+    message = _message_model().objects.select_for_update(of=("self",)).select_related("sender").get(pk=message_id)
     if message.is_deleted:
         raise Conflict("This message is already removed.", code="already_removed")
     message.is_deleted = True
@@ -110,7 +110,7 @@ def message_remove(*, message_id: int, actor: User, reason: str, request=None):
 @transaction.atomic
 def message_restore(*, message_id: int, actor: User, request=None):
     _check_message_moderator(actor)
-    message = _message_model().objects.select_for_update().select_related("sender").get(pk=message_id)
+    message = _message_model().objects.select_for_update(of=("self",)).select_related("sender").get(pk=message_id)
     if not message.is_deleted or not message.flag_reason.startswith("Removed by staff"):
         # A message its sender deleted stays deleted: only staff removals are undone here.
         raise Conflict("This message was not removed by staff.", code="not_removed")

@@ -78,7 +78,9 @@ def _choice(field: str, value, choices, default):
 
 
 def _ticket_lock(ticket: SupportTicket) -> SupportTicket:
-    return SupportTicket.objects.select_for_update().select_related("user", "assigned_to").get(pk=ticket.pk)
+    # Lock only the ticket row: the people joined in are read, not changed.
+    return SupportTicket.objects.select_for_update(of=("self",)).select_related("user", "assigned_to").get(
+        pk=ticket.pk)
 
 
 def _ticket_email(*, ticket: SupportTicket, message: TicketMessage | None, template: str, to: list[str]) -> None:
@@ -352,8 +354,8 @@ def dispute_open(*, actor: User, contract: Contract, dispute_type: str, descript
 
 
 def _dispute_lock(dispute: Dispute) -> Dispute:
-    return Dispute.objects.select_for_update().select_related("contract__client", "contract__freelancer").get(
-        pk=dispute.pk)
+    return Dispute.objects.select_for_update(of=("self",)).select_related(
+        "contract__client", "contract__freelancer").get(pk=dispute.pk)
 
 
 @transaction.atomic
