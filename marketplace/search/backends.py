@@ -34,13 +34,14 @@ from accounts.models import Skill, UserSkill
 from ..models import Category, Project, ProjectTag, Tag
 from .sql import TS_CONFIG
 
-# Relevance ranks at most this many of the newest matches of a query (more when a deep page asks for it).
-# A rare or medium term has fewer matches than that, so every match is ranked; a term found in a third of all
-# projects would otherwise rank hundreds of thousands of rows for one page, and the ones left out are the
-# oldest, which the recency factor would push down anyway.
-RANK_WINDOW = 1000
 # Counts are exact up to here; above it the planner's estimate stands in (the response says so).
 EXACT_COUNT = 1000
+# When a query matches more than EXACT_COUNT projects, relevance ranks the newest RANK_WINDOW of them (more when a
+# deep page asks). Ranking needs each candidate's vector from the table, so ranking every match of a word found
+# in a third of all projects would read hundreds of thousands of rows for one page; the newest matches are read
+# in index order and stop early, and the older ones left out are those the recency factor pushes down anyway.
+# Queries with fewer matches rank all of them.
+RANK_WINDOW = 200
 
 WORD = re.compile(r"-?\"[^\"]+\"|-?[\w][\w.+#-]*", re.UNICODE)
 
@@ -75,7 +76,8 @@ class SearchBackend:
     def filter_projects(self, qs: QuerySet, q: str) -> QuerySet:
         raise NotImplementedError
 
-    def rank_projects(self, matches: QuerySet, q: str, window: int) -> QuerySet:
+    def rank_projects(self, matches: QuerySet, q: str, window: int | None) -> QuerySet:
+        """Best first. `window`: rank only the newest `window` matches (None: all of them)."""
         raise NotImplementedError
 
     def typo_projects(self, qs: QuerySet, q: str) -> QuerySet:
@@ -196,9 +198,11 @@ class PostgresBackend(SearchBackend):
         return qs.filter(search_vector=self._query(q))
 
     def rank_projects(self, matches, q, window):
-        newest = matches.order_by("-created_at", "-id").values("pk")[:window]
         rank = SearchRank(F("search_vector"), self._query(q), normalization=Value(32))
         score = ExpressionWrapper(rank * (Value(0.3) + Value(0.7) * PROJECT_RECENCY), output_field=FloatField())
+        if window is None:
+            return matches.annotate(score=score).order_by("-score", "-id")
+        newest = matches.order_by("-created_at", "-id").values("pk")[:window]
         return matches.model.objects.filter(pk__in=newest).annotate(score=score).order_by("-score", "-id")
 
     def typo_projects(self, qs, q):
@@ -225,15 +229,20 @@ class PostgresBackend(SearchBackend):
             cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [self.typo_threshold])
 
     def count(self, qs):
-        capped = super().count(qs)
-        if capped.count <= EXACT_COUNT:
-            return capped
+        # The planner's estimate first (planning only, no rows read): a query it expects to match many times
+        # the exact limit answers with the estimate and never counts. Otherwise count exactly up to the limit.
         sql, params = qs.order_by().values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
         plan = plan if isinstance(plan, list) else json.loads(plan)
-        return Counted(max(int(plan[0]["Plan"]["Plan Rows"]), capped.count), is_estimate=True)
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        if estimate > 5 * EXACT_COUNT:
+            return Counted(estimate, is_estimate=True)
+        capped = super().count(qs)
+        if capped.count <= EXACT_COUNT:
+            return capped
+        return Counted(max(estimate, capped.count), is_estimate=True)
 
     # Each statement below is a short range scan of a text_pattern_ops index (prefix), or a trigram match on a
     # small vocabulary table (typos in skill and tag names), so a keystroke costs a few milliseconds.

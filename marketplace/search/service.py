@@ -26,7 +26,7 @@ from accounts.models import Role, Skill, User, UserSkill
 
 from ..models import Contract, ContractStatus, Project, ProjectStatus, Review, Tag
 from ..selectors import category_descendant_ids, project_list, project_public_list
-from .backends import RANK_WINDOW, get_backend
+from .backends import EXACT_COUNT, RANK_WINDOW, get_backend
 from .params import FreelancerQuery, ProjectQuery
 
 # A freelancer with this many active contracts is shown as busy by `available=true`.
@@ -90,7 +90,7 @@ def project_matches(query: ProjectQuery, *, viewer=None) -> QuerySet:
     return qs
 
 
-def _project_order(qs: QuerySet, query: ProjectQuery, *, window: int) -> QuerySet:
+def _project_order(qs: QuerySet, query: ProjectQuery, *, window: int | None) -> QuerySet:
     sort = query.effective_sort
     if sort == "relevance" and query.q:
         ranked = get_backend().rank_projects(qs, query.q, window)
@@ -118,7 +118,8 @@ def project_search(query: ProjectQuery, *, viewer=None, offset: int = 0, limit: 
                                      query.q)
         items = list(_with_project_relations(typo)[offset:offset + limit])
         return SearchPage(items=items, count=len(items) if offset == 0 else offset + len(items), fuzzy=True)
-    ordered = _project_order(matches, query, window=max(RANK_WINDOW, offset + limit))
+    small = not counted.is_estimate and counted.count <= EXACT_COUNT
+    ordered = _project_order(matches, query, window=None if small else max(RANK_WINDOW, offset + limit))
     items = list(ordered[offset:offset + limit])
     return SearchPage(items=items, count=counted.count, is_estimate=counted.is_estimate, fuzzy=fuzzy)
 
@@ -201,7 +202,7 @@ def freelancer_search(query: FreelancerQuery, *, offset: int = 0, limit: int = 2
         items = list(typo[offset:offset + limit])
         return SearchPage(items=items, count=offset + len(items), fuzzy=True)
     if query.q:
-        ordered = backend.rank_users(matches, query.q, max(RANK_WINDOW, offset + limit))
+        ordered = backend.rank_users(matches, query.q, None)
     else:
         ordered = matches.order_by(F("avg_rating").desc(nulls_last=True), "-completed_contracts", "-id")
     items = list(ordered[offset:offset + limit])

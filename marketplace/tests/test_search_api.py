@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import UserSkill
@@ -138,12 +139,14 @@ def test_odd_but_harmless_input_answers_200(api, catalog):
 
 
 def test_project_search_query_count_is_constant(api, django_assert_num_queries, client_user):
+    # Count, page, skills, tags; PostgreSQL first asks the planner for its estimate.
+    expected = 5 if connection.vendor == "postgresql" else 4
     react = SkillFactory(name="React")
     ProjectFactory(title="React app one", skills=[react], tags=[TagFactory(name="spa")])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(expected):
         assert len(ids(api.get("/api/search/projects", {"q": "react", "sort": "relevance"}))) == 1
     ProjectFactory(title="React app two", skills=[react], tags=[TagFactory(name="pwa")])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(expected):
         assert len(ids(api.get("/api/search/projects", {"q": "react", "sort": "relevance"}))) == 2
 
 
@@ -187,11 +190,12 @@ def test_clients_are_not_found_as_freelancers(api, client_user, people):
 
 
 def test_freelancer_search_query_count_is_constant(api, django_assert_num_queries, people):
-    with django_assert_num_queries(3):
+    expected = 4 if connection.vendor == "postgresql" else 3
+    with django_assert_num_queries(expected):
         assert api.get("/api/search/freelancers").json()["count"] == 2
     other = FreelancerFactory(name="Cleo")
     UserSkill.objects.create(user=other, skill=SkillFactory(name="Go"))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(expected):
         assert api.get("/api/search/freelancers").json()["count"] == 3
 
 
