@@ -19,3 +19,4 @@ milestone_approved = Signal()  # milestone, actor
 milestone_rejected = Signal()  # milestone, actor
 review_submitted = Signal()  # review
 review_removed = Signal()  # review, actor, reason
+project_viewed = Signal()  # project, viewer: a signed-in person other than the owner opened the project

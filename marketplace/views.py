@@ -210,6 +210,7 @@ def _project_detail_context(request, project: Project, proposal_form=None) -> di
 
 def project_detail(request, pk: int):
     project = _project_for_viewer(request.user, pk)
+    project_services.project_record_view(project=project, viewer=request.user)
     return render(request, "marketplace/project_detail.html", _project_detail_context(request, project))
 
 

@@ -161,7 +161,9 @@ class ProjectViewSet(ProjectListMixin, viewsets.ModelViewSet):
 
     @extend_schema(responses={200: ProjectSerializer, **NOT_FOUND})
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        project = self.get_object()
+        services.project_record_view(project=project, viewer=request.user)
+        return Response(self.get_serializer(project).data)
 
     def list(self, request, *args, **kwargs):
         return self.project_page(self.get_queryset())

@@ -268,3 +268,10 @@ def project_recount_proposals(*, project_id: int) -> None:
     Project.objects.filter(pk=project_id).update(
         proposal_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
     )
+
+
+def project_record_view(*, project: Project, viewer) -> None:
+    """Tell listeners that a signed-in person other than the owner opened the project (engagement counts it)."""
+    if viewer is None or not viewer.is_authenticated or viewer.pk == project.client_id:
+        return
+    events.project_viewed.send(sender=Project, project=project, viewer=viewer)

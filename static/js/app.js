@@ -35,3 +35,10 @@ document.addEventListener("DOMContentLoaded", function () {
     try { if (localStorage.getItem("dismissed:" + box.dataset.dismissKey)) box.remove(); } catch (e) {}
   });
 });
+
+// A click outside an open "More" menu closes it.
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.nav-more[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
