@@ -65,7 +65,9 @@ def hourly_week_invoice(*, contract: Contract, week_start: datetime.date) -> Inv
 
 def _charge_failed(invoice: Invoice, reason: str) -> Invoice:
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().select_related("from_user", "to_user").get(pk=invoice.pk)
+        # of=self: PostgreSQL refuses to lock the nullable side of the outer join to the issuer.
+        invoice = (Invoice.objects.select_for_update(of=("self",)).select_related("from_user", "to_user")
+                   .get(pk=invoice.pk))
         first = invoice.charge_failed_at is None
         if first:
             invoice.charge_failed_at = timezone.now()

@@ -439,7 +439,7 @@ def invoices_mark_overdue(*, today: datetime.date | None = None) -> int:
     for pk in list(Invoice.objects.filter(status=InvoiceStatus.PENDING, due_date__lt=today)
                    .order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
-            invoice = Invoice.objects.select_for_update().select_related("to_user").get(pk=pk)
+            invoice = Invoice.objects.select_for_update(of=("self",)).select_related("to_user").get(pk=pk)
             if invoice.status != InvoiceStatus.PENDING:
                 continue
             invoice.status = InvoiceStatus.OVERDUE
