@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("megilance.api_urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("marketplace.search_urls")),
     path("", include("marketplace.urls")),
     path("", include("engagement.urls")),
     path("", include("billing.urls")),
