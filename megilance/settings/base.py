@@ -354,3 +354,29 @@ CELERY_BEAT_SCHEDULE.update({
     "uploads-rescan-held": {"task": "uploads.rescan_held", "schedule": timedelta(minutes=10)},
     "accounts-backup-db": {"task": "accounts.backup_db", "schedule": crontab(minute=15, hour=2)},
 })
+# Growing past one machine (docs/production.md): a PostgreSQL read replica for search and dashboards, and Celery
+# queues per kind of work. Both are off unless their variable is set.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+REPLICA_READ_PATHS = env.list("REPLICA_READ_PATHS", default=[
+    "/api/search", "/api/ai/", "/api/analytics", "/api/dashboard", "/dashboard/", "/search/"])
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE", 0))
+    # Tests create one database and treat the replica as a mirror of it.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["megilance.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+                      "megilance.db_router.ReplicaReadsMiddleware")
+CELERY_SPLIT_QUEUES = env.bool("CELERY_SPLIT_QUEUES", default=False)
+if CELERY_SPLIT_QUEUES:
+    # Money first and alone, so that a burst of emails never delays an escrow release or a payout.
+    CELERY_TASK_DEFAULT_QUEUE = "default"
+    CELERY_TASK_ROUTES = {
+        "billing.*": {"queue": "money"},
+        "engagement.send_notification_*": {"queue": "notifications"},
+        "engagement.notify_*": {"queue": "notifications"},
+        "engagement.send_notification_digests": {"queue": "notifications"},
+        "billing.build_invoice_pdf": {"queue": "documents"},
+        "accounts.build_data_export": {"queue": "documents"},
+        "accounts.backup_db": {"queue": "documents"},
+    }
