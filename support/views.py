@@ -3,8 +3,9 @@ a dispute with its evidence. Every write goes through a service; a refusal becom
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from megilance.api.exceptions import ApplicationError
 
 from . import selectors, services
 from .forms import DisputeForm, EvidenceForm, ReplyForm, TicketForm
+from .models import DisputeEvidence, TicketMessage
 
 
 def _own_ticket(request, pk: int):
@@ -131,3 +133,32 @@ def dispute_detail(request, pk: int):
     return render(request, "support/dispute_detail.html", {
         "dispute": dispute, "form": form, "awaiting_me": dispute.is_open and dispute.responded_at is None
         and dispute.other_party_id() == request.user.pk})
+
+
+def _attachment_paths(user, kind: str, pk: int) -> list[str]:
+    """The stored paths of one ticket, ticket message or evidence row, if the caller may see it (the person
+    concerned or Support staff); otherwise nothing, which answers 404."""
+    if kind == "ticket":
+        ticket = selectors.tickets_visible_to(user).filter(pk=pk).first()
+        return ticket.attachments if ticket else []
+    if kind == "message":
+        message = TicketMessage.objects.filter(pk=pk, ticket__in=selectors.tickets_visible_to(user)).first()
+        return message.attachments if message else []
+    if kind == "evidence":
+        evidence = DisputeEvidence.objects.filter(pk=pk, dispute__in=selectors.disputes_visible_to(user)).first()
+        return evidence.attachments if evidence else []
+    return []
+
+
+@login_required
+def attachment_download(request, kind: str, pk: int, index: int):
+    """Attachments are private: they are served only through this check, always as a download."""
+    paths = _attachment_paths(request.user, kind, pk)
+    if index >= len(paths) or not default_storage.exists(paths[index]):
+        raise Http404
+    path = paths[index]
+    name = path.rsplit("/", 1)[-1].split("-", 1)[-1]
+    response = FileResponse(default_storage.open(path, "rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -90,3 +90,20 @@ def test_outsiders_cannot_reach_disputes(client, outsider, client_user, contract
     client.force_login(outsider)
     assert client.get(f"/support/disputes/{dispute.pk}/").status_code == 404
     assert client.get(f"/contracts/{contract.pk}/dispute/").status_code == 404
+
+
+def test_attachments_download_only_for_the_people_concerned(web, client, client_user, outsider, agent):
+    upload = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
+    web.post("/support/tickets/new/", {"subject": "Receipt", "category": "billing", "priority": "low",
+                                       "description": "See attached.", "attachments": [upload]})
+    ticket = SupportTicket.objects.get(user=client_user)
+    html = web.get(f"/support/tickets/{ticket.pk}/").content.decode()
+    assert f"/support/files/ticket/{ticket.pk}/0/" in html and "receipt.pdf" in html
+    response = web.get(f"/support/files/ticket/{ticket.pk}/0/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 receipt"
+    assert 'filename="receipt.pdf"' in response["Content-Disposition"]
+    assert web.get(f"/support/files/ticket/{ticket.pk}/1/").status_code == 404
+    client.force_login(outsider)
+    assert client.get(f"/support/files/ticket/{ticket.pk}/0/").status_code == 404
+    client.force_login(agent)
+    assert client.get(f"/support/files/ticket/{ticket.pk}/0/").status_code == 200
