@@ -24,5 +24,6 @@ urlpatterns = [
     path("invoices/<int:pk>/pdf", views.invoice_pdf, name="invoice-pdf"),
     path("invoices/<int:pk>/pay/", views.invoice_action, {"verb": "pay"}, name="invoice-pay"),
     path("invoices/<int:pk>/send/", views.invoice_action, {"verb": "send"}, name="invoice-send"),
+    path("invoices/billing-details/", views.billing_profile, name="billing-profile"),
     path("invoices/<int:pk>/cancel/", views.invoice_action, {"verb": "cancel"}, name="invoice-cancel"),
 ]

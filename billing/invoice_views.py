@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts.models import BillingProfile, Role
 from marketplace import time_selectors
 from marketplace.models import Contract, ContractStatus, TimeEntry, TimeEntryStatus, WorkLog
 from marketplace.services import time as time_services
@@ -408,3 +408,27 @@ def invoice_action(request, pk: int, verb: str):
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("invoices:invoice-detail", pk=invoice.pk)
+
+
+class BillingProfileForm(forms.ModelForm):
+    class Meta:
+        model = BillingProfile
+        fields = ["legal_name", "company_name", "address_line1", "address_line2", "postal_code", "city", "region",
+                  "country", "tax_id", "billing_email"]
+        labels = {"address_line1": "Address", "address_line2": "Address (line 2)", "tax_id": "Tax ID / VAT number",
+                  "country": "Country code"}
+
+
+@login_required
+def billing_profile(request):
+    """The details printed on the person's invoices; each invoice keeps a copy from the day it was issued."""
+    profile = BillingProfile.objects.filter(user=request.user).first() or BillingProfile(user=request.user)
+    form = BillingProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.user = request.user
+        saved.country = saved.country.upper()
+        saved.save()
+        messages.success(request, "Billing details saved. New invoices will show them.")
+        return redirect("invoices:billing-profile")
+    return render(request, "invoices/billing_profile.html", {"form": form})

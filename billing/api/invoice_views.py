@@ -14,8 +14,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.api.serializers import DetailSerializer
+from accounts.models import BillingProfile
 from marketplace import contract_selectors
 from megilance.api.exceptions import ApplicationError, NotFound
 
@@ -259,3 +261,44 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                                 content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="megilance-invoices.csv"'
         return response
+
+
+class BillingProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BillingProfile
+        fields = ["legal_name", "company_name", "address_line1", "address_line2", "city", "postal_code", "region",
+                  "country", "tax_id", "billing_email", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+    def validate_country(self, value):
+        if value and (len(value) != 2 or not value.isalpha()):
+            raise serializers.ValidationError("A two-letter ISO 3166 country code.")
+        return value.upper()
+
+
+@extend_schema(tags=["invoices"])
+class BillingProfileView(APIView):
+    """The caller's billing details, printed on invoices (copied when each invoice is issued)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: BillingProfileSerializer, **_errors(401)})
+    def get(self, request):
+        profile = BillingProfile.objects.filter(user=request.user).first() or BillingProfile(user=request.user)
+        return Response(BillingProfileSerializer(profile).data)
+
+    @extend_schema(request=BillingProfileSerializer, responses={200: BillingProfileSerializer, **_errors(400, 401)})
+    def put(self, request):
+        return self._save(request, partial=False)
+
+    @extend_schema(request=BillingProfileSerializer, responses={200: BillingProfileSerializer, **_errors(400, 401)})
+    def patch(self, request):
+        return self._save(request, partial=True)
+
+    def _save(self, request, *, partial: bool):
+        profile = BillingProfile.objects.filter(user=request.user).first() or BillingProfile(user=request.user)
+        serializer = BillingProfileSerializer(profile, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        # Only the caller's own row: an invoice already issued keeps the details it was issued with.
+        serializer.save(user=request.user)
+        return Response(serializer.data)

@@ -109,3 +109,15 @@ def test_csv_export(invoice, client_api, outsider_api):
     assert invoice.number in text and "352.55" in text
     assert invoice.number not in outsider_api.get("/api/invoices/export").content.decode()
     assert Invoice.objects.get(pk=invoice.pk).status == InvoiceStatus.PENDING
+
+
+def test_billing_profile_is_the_callers_own_and_printed_on_new_invoices(contract, freelancer, freelancer_api, api):
+    assert api.get("/api/billing-profile").status_code == 401
+    assert freelancer_api.get("/api/billing-profile").json()["legal_name"] == ""
+    response = freelancer_api.put("/api/billing-profile", {"legal_name": "Bob B. Freelancer", "country": "pt",
+                                                           "tax_id": "PT 254 118 927", "city": "Lisboa"})
+    assert response.status_code == 200 and response.json()["country"] == "PT"
+    assert freelancer_api.patch("/api/billing-profile/", {"country": "Portugal"}).status_code == 400
+    invoice = invoice_create(issuer=freelancer, contract=contract, items=ITEMS)
+    assert invoice.from_details["name"] == "Bob B. Freelancer"
+    assert invoice.from_details["tax_id"] == "PT 254 118 927"

@@ -106,3 +106,11 @@ def test_work_logs_written_by_the_freelancer_and_read_by_the_client(hourly, clie
         page = browser(client_user).get(f"/work-logs/?contract={hourly.pk}")
     assert b"Checkout flow" in page.content and b"Save log" not in page.content
     assert browser(client_user).post(f"/work-logs/?contract={hourly.pk}", {"date": "2026-11-25"}).status_code == 403
+
+
+def test_billing_details_page_saves_the_profile(freelancer):
+    page = browser(freelancer)
+    assert page.get("/invoices/billing-details/").status_code == 200
+    response = page.post("/invoices/billing-details/", {"legal_name": "Bob B.", "country": "pt", "tax_id": "PT1"})
+    assert response.status_code == 302
+    assert freelancer.billing_profile.country == "PT"
