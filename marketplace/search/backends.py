@@ -248,20 +248,23 @@ class PostgresBackend(SearchBackend):
     # small vocabulary table (typos in skill and tag names), so a keystroke costs a few milliseconds.
     SUGGEST_SQL = """
         (SELECT id, 'skill' AS type, name AS text, 0 AS grp FROM skills
-          WHERE is_active AND lower(name) LIKE %(prefix)s ORDER BY lower(name) LIMIT %(limit)s)
+          WHERE is_active AND lower(name) COLLATE "C" LIKE %(prefix)s
+          ORDER BY lower(name) COLLATE "C" LIMIT %(limit)s)
         UNION ALL
-        (SELECT id, 'tag', name, 1 FROM tags WHERE lower(name) LIKE %(prefix)s ORDER BY lower(name) LIMIT %(limit)s)
+        (SELECT id, 'tag', name, 1 FROM tags WHERE lower(name) COLLATE "C" LIKE %(prefix)s
+          ORDER BY lower(name) COLLATE "C" LIMIT %(limit)s)
         UNION ALL
         (SELECT id, 'category', name, 2 FROM categories WHERE is_active AND lower(name) LIKE %(prefix)s
           ORDER BY name LIMIT %(limit)s)
         UNION ALL
         (SELECT id, 'project', title, 3 FROM projects
-          WHERE lower(title) LIKE %(prefix)s AND status = 'open' AND visibility = 'public' AND NOT is_hidden
-          ORDER BY lower(title) LIMIT %(limit)s)
+          WHERE lower(title) COLLATE "C" LIKE %(prefix)s
+            AND status = 'open' AND visibility = 'public' AND NOT is_hidden
+          ORDER BY lower(title) COLLATE "C" LIMIT %(limit)s)
         UNION ALL
         (SELECT id, 'freelancer', name, 4 FROM users
-          WHERE lower(name) LIKE %(prefix)s AND role = 'freelancer' AND is_active
-          ORDER BY lower(name) LIMIT %(limit)s)
+          WHERE lower(name) COLLATE "C" LIKE %(prefix)s AND role = 'freelancer' AND is_active
+          ORDER BY lower(name) COLLATE "C" LIMIT %(limit)s)
     """
     TYPO_SQL = """
         (SELECT id, 'skill' AS type, name AS text, similarity(name, %(q)s) AS sim FROM skills

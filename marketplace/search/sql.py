@@ -34,8 +34,11 @@ INDEX_ALL_USERS = f"UPDATE users u SET search_vector = {USER_VECTOR}"
 
 EXTENSIONS = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
 
-# GIN for full-text matching; trigram GIN for typo tolerance; text_pattern_ops b-trees answer "starts with" for
-# autocomplete with one short index range scan, however common the prefix.
+# GIN for full-text matching; trigram GIN for typo tolerance; b-trees on lower(...) in the "C" collation answer
+# "starts with, in order" for autocomplete: the scan starts at the prefix and stops after a few rows, however
+# common the prefix (a text_pattern_ops index finds the prefix too, but cannot give the order, so a common
+# prefix sorted every match).
+OLD_PREFIX_INDEXES = ["projects_title_prefix", "skills_name_prefix", "tags_name_prefix", "users_name_prefix"]
 PROJECT_INDEXES = [
     ("projects_search_vector_gin", "CREATE INDEX IF NOT EXISTS projects_search_vector_gin "
                                    "ON projects USING gin (search_vector)"),
@@ -46,18 +49,18 @@ PROJECT_INDEXES = [
                                    "WHERE status = 'open' AND visibility = 'public' AND NOT is_hidden"),
     ("projects_title_trgm", "CREATE INDEX IF NOT EXISTS projects_title_trgm ON projects "
                             "USING gin (title gin_trgm_ops)"),
-    ("projects_title_prefix", "CREATE INDEX IF NOT EXISTS projects_title_prefix ON projects "
-                              "(lower(title) text_pattern_ops)"),
+    ("projects_title_prefix_c", "CREATE INDEX IF NOT EXISTS projects_title_prefix_c ON projects "
+                                "((lower(title) COLLATE \"C\"))"),
     ("skills_name_trgm", "CREATE INDEX IF NOT EXISTS skills_name_trgm ON skills USING gin (name gin_trgm_ops)"),
     ("tags_name_trgm", "CREATE INDEX IF NOT EXISTS tags_name_trgm ON tags USING gin (name gin_trgm_ops)"),
-    ("skills_name_prefix", "CREATE INDEX IF NOT EXISTS skills_name_prefix ON skills (lower(name) text_pattern_ops)"),
-    ("tags_name_prefix", "CREATE INDEX IF NOT EXISTS tags_name_prefix ON tags (lower(name) text_pattern_ops)"),
+    ("skills_name_prefix_c", "CREATE INDEX IF NOT EXISTS skills_name_prefix_c ON skills ((lower(name) COLLATE \"C\"))"),
+    ("tags_name_prefix_c", "CREATE INDEX IF NOT EXISTS tags_name_prefix_c ON tags ((lower(name) COLLATE \"C\"))"),
 ]
 USER_INDEXES = [
     ("users_search_vector_gin", "CREATE INDEX IF NOT EXISTS users_search_vector_gin "
                                 "ON users USING gin (search_vector)"),
     ("users_name_trgm", "CREATE INDEX IF NOT EXISTS users_name_trgm ON users USING gin (name gin_trgm_ops)"),
-    ("users_name_prefix", "CREATE INDEX IF NOT EXISTS users_name_prefix ON users (lower(name) text_pattern_ops)"),
+    ("users_name_prefix_c", "CREATE INDEX IF NOT EXISTS users_name_prefix_c ON users ((lower(name) COLLATE \"C\"))"),
 ]
 
 

@@ -90,5 +90,5 @@ def test_search_indexes_exist():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN ('projects', 'users')")
         names = {row[0] for row in cursor.fetchall()}
-    assert {"projects_search_vector_gin", "projects_title_trgm", "projects_title_prefix",
-            "users_search_vector_gin", "users_name_trgm"} <= names
+    assert {"projects_search_vector_gin", "projects_search_public_gin", "projects_title_trgm",
+            "projects_title_prefix_c", "users_search_vector_gin", "users_name_trgm", "users_name_prefix_c"} <= names
