@@ -107,11 +107,12 @@ def _check_editable_week(week_start: datetime.date, now: datetime.datetime) -> N
             f"The week of {week_start:%d %b %Y} closed for changes on Monday 12:00 UTC.", code="week_closed")
 
 
-def _check_weekly_limit(*, contract: Contract, week_start: datetime.date, minutes: int,
-                        exclude_pk: int | None = None, now: datetime.datetime | None = None) -> None:
-    """Refuse time beyond the contract's weekly limit. A running timer counts up to `now`."""
+def _minutes_left(*, contract: Contract, week_start: datetime.date, exclude_pk: int | None = None,
+                  now: datetime.datetime | None = None) -> int:
+    """Minutes the week still allows on the contract (a large number without a limit). A running timer counts
+    up to `now`."""
     if contract.weekly_limit_hours is None:
-        return
+        return 7 * 24 * 60
     limit = int(contract.weekly_limit_hours * 60)
     entries = TimeEntry.objects.filter(contract=contract, week_start=week_start).filter(COUNTED)
     if exclude_pk:
@@ -119,8 +120,16 @@ def _check_weekly_limit(*, contract: Contract, week_start: datetime.date, minute
     used = entries.exclude(status=TimeEntryStatus.RUNNING).aggregate(m=Sum("duration_minutes"))["m"] or 0
     for running in entries.filter(status=TimeEntryStatus.RUNNING).only("start_time"):
         used += max(0, minutes_between(running.start_time, now or timezone.now()))
-    if used + minutes > limit:
-        left = max(0, limit - used)
+    return max(0, limit - used)
+
+
+def _check_weekly_limit(*, contract: Contract, week_start: datetime.date, minutes: int,
+                        exclude_pk: int | None = None, now: datetime.datetime | None = None) -> None:
+    """Refuse time beyond the contract's weekly limit."""
+    if contract.weekly_limit_hours is None:
+        return
+    left = _minutes_left(contract=contract, week_start=week_start, exclude_pk=exclude_pk, now=now)
+    if minutes > left:
         raise ApplicationError(
             f"This contract allows {contract.weekly_limit_hours} hours a week; {left} minutes are left this week.",
             code="weekly_limit_exceeded", errors={"end_time": [f"At most {left} more minutes this week."]})
@@ -198,6 +207,12 @@ def time_entry_stop(*, entry: TimeEntry, actor: User, end_time: datetime.datetim
         raise ApplicationError("This timer is not running.", code="not_running")
     now = timezone.now()
     end = end_time or now
+    if end_time is None:
+        # A timer stopped "now" is cut at what the week still allows (and at 24 hours): the time beyond the limit
+        # is refused, and the timer can always be stopped. An explicit end time beyond the limit is an error.
+        allowed = min(MAX_ENTRY_MINUTES, _minutes_left(contract=contract, week_start=entry.week_start,
+                                                       exclude_pk=entry.pk))
+        end = min(end, entry.start_time + timedelta(minutes=allowed))
     minutes = _check_times(entry.start_time, end, now)
     _check_weekly_limit(contract=contract, week_start=entry.week_start, minutes=minutes, exclude_pk=entry.pk)
     _finish(entry, end, minutes)

@@ -189,3 +189,29 @@ def test_approve_week_approves_every_waiting_entry(hourly, client_user, freelanc
     assert set(TimeEntry.objects.values_list("status", flat=True)) == {TimeEntryStatus.APPROVED}
     with pytest.raises(ApplicationError):
         time_services.time_week_approve(contract=hourly, actor=client_user, week_start=datetime.date(2026, 11, 23))
+
+
+def test_a_timer_stopped_now_is_cut_at_the_weekly_limit_but_an_explicit_end_beyond_it_is_refused(hourly,
+                                                                                                 freelancer):
+    with freeze_time("2026-11-24T08:00:00Z"):
+        manual(hourly, freelancer, "2026-11-23T08:00:00", "2026-11-23T17:00:00")  # 9 of 10 hours
+        entry = time_services.time_entry_start(contract=hourly, actor=freelancer)
+    with freeze_time("2026-11-24T11:00:00Z"):
+        with pytest.raises(ApplicationError) as error:
+            time_services.time_entry_stop(entry=entry, actor=freelancer, end_time=at("2026-11-24T10:00:00"))
+        assert error.value.code == "weekly_limit_exceeded"
+        stopped = time_services.time_entry_stop(entry=entry, actor=freelancer)
+    assert stopped.duration_minutes == 60 and stopped.end_time == at("2026-11-24T09:00:00")
+    with freeze_time("2026-11-24T12:00:00Z"), pytest.raises(ApplicationError):
+        time_services.time_entry_start(contract=hourly, actor=freelancer)
+
+
+def test_a_timer_forgotten_for_days_stops_at_24_hours(client_user, freelancer):
+    unlimited = ContractFactory(project__client=client_user, freelancer=freelancer, amount=None,
+                                contract_type=ContractType.HOURLY, hourly_rate=Decimal("10.00"),
+                                weekly_limit_hours=None)
+    with freeze_time("2026-11-23T08:00:00Z"):
+        entry = time_services.time_entry_start(contract=unlimited, actor=freelancer)
+    with freeze_time("2026-11-26T08:00:00Z"):
+        stopped = time_services.time_entry_stop(entry=entry, actor=freelancer)
+    assert stopped.duration_minutes == 24 * 60 and stopped.amount == Decimal("240.00")
