@@ -59,6 +59,9 @@ def backup_create(*, now=None) -> str:
             subprocess.run(["pg_dump", "-Fc", "--no-owner", *args, "-f", str(path), db["NAME"]], env=env,
                            check=True, capture_output=True)
         else:
+            if connection.in_atomic_block:
+                # SQLite's backup would wait forever on the open write transaction of its own connection.
+                raise RuntimeError("backup_db copies committed data: run it outside a transaction.")
             connection.ensure_connection()
             target = sqlite3.connect(path)
             try:
