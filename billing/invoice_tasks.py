@@ -9,7 +9,7 @@ from marketplace.models import Contract
 from marketplace.services.time import time_auto_approve_due, time_submit_closed_weeks
 
 from .models import Invoice
-from .pdf import PdfUnavailable, invoice_store_pdf
+from .pdf import PdfUnavailable, invoice_store_pdf, pdf_is_current
 from .services.hourly import hourly_bill_due, hourly_retry_failed_charges, hourly_week_bill
 from .services.invoices import invoices_mark_overdue
 
@@ -22,6 +22,9 @@ def build_invoice_pdf(invoice_id: int) -> str:
     invoice = Invoice.objects.filter(pk=invoice_id).first()
     if invoice is None:
         return ""
+    if pdf_is_current(invoice):
+        # Issuing and paying in one transaction schedule two builds; the second finds the first's file current.
+        return invoice.pdf.name
     try:
         return invoice_store_pdf(invoice=invoice).pdf.name
     except PdfUnavailable as error:

@@ -127,9 +127,14 @@ def invoice_store_pdf(*, invoice: Invoice) -> Invoice:
     return invoice
 
 
+def pdf_is_current(invoice: Invoice) -> bool:
+    """True when the stored PDF was built after the invoice last changed (its status, payment, notes)."""
+    return bool(invoice.pdf and invoice.pdf_generated_at and invoice.pdf_generated_at >= invoice.updated_at)
+
+
 def invoice_pdf_bytes(invoice: Invoice) -> bytes:
-    """The stored PDF, built now if it is missing (or its file was lost)."""
-    if invoice.pdf:
+    """The stored PDF, built now if it is missing, its file was lost, or the invoice changed since."""
+    if pdf_is_current(invoice):
         try:
             # Through the storage, not the field: a FieldFile closed once cannot be reopened.
             with invoice.pdf.storage.open(invoice.pdf.name, "rb") as handle:

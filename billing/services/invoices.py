@@ -239,6 +239,7 @@ def _mark_paid(invoice: Invoice, payment: Payment | None) -> Invoice:
     invoice.payment = payment
     invoice.paid_date = timezone.now()
     invoice.save(update_fields=["status", "payment", "paid_date", "updated_at"])
+    _schedule_pdf(invoice)  # the stored PDF shows the status; the task skips it if it is already up to date
     return invoice
 
 

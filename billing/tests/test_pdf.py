@@ -87,3 +87,15 @@ def test_a_file_url_in_notes_does_not_leak_into_the_pdf(contract, freelancer, tm
                              notes=f'<link rel="stylesheet" href="file://{secret}">')
     text = pdf_text(invoice_render_pdf(invoice), tmp_path)
     assert "LEAKED-SECRET" not in text
+
+
+def test_stored_pdf_follows_the_status(invoice, client_user, tmp_path, django_capture_on_commit_callbacks):
+    from billing.services.invoices import invoice_pay
+
+    invoice = invoice_store_pdf(invoice=invoice)
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = invoice_pay(invoice=invoice, actor=client_user)
+    paid.refresh_from_db()
+    assert paid.pdf_generated_at >= paid.updated_at
+    with paid.pdf.storage.open(paid.pdf.name, "rb") as handle:
+        assert "PAID" in pdf_text(handle.read(), tmp_path)
