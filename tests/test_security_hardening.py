@@ -78,3 +78,10 @@ def test_auth_answers_are_never_stored_even_anonymous(api):
 
 def test_public_anonymous_pages_stay_cacheable(client):
     assert "no-store" not in client.get("/projects/").get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("path", ["/api/reviews?reviewer_id=-9.77e106", "/api/payments?escrow_id=7.3152e23",
+                                  "/api/work-logs?contract_id=-3.8e244"])
+def test_numbers_too_large_for_the_database_answer_400_not_500(client_api, path):
+    response = client_api.get(path)
+    assert response.status_code in (200, 400), response.content

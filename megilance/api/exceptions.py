@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -71,6 +72,9 @@ def exception_handler(exc, context):
         if exc.errors:
             body["errors"] = exc.errors
         return Response(body, status=exc.status_code)
+    if isinstance(exc, OverflowError | DataError):
+        # A filter or id too large for the database column (e.g. ?contract_id=1e300) is bad input, not a crash.
+        exc = exceptions.ValidationError({"non_field_errors": ["A number in the request is out of range."]})
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(errors)
