@@ -236,6 +236,15 @@ class FollowPersonSerializer(serializers.Serializer):
     followed_at = serializers.DateTimeField()
 
 
+
+class FollowPersonPageSerializer(serializers.Serializer):
+    """One page of followers or followees, in the API's page shape."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = FollowPersonSerializer(many=True)
+
 class AnalyticsPointSerializer(serializers.Serializer):
     date = serializers.DateField()
     value = serializers.FloatField()

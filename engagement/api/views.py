@@ -378,7 +378,7 @@ def _follow_people(request, follows, side: str):
     return page_class.get_paginated_response(s.FollowPersonSerializer(rows, many=True).data)
 
 
-@extend_schema(responses={200: s.FollowPersonSerializer(many=True), **ERRORS}, summary="Who follows this user")
+@extend_schema(responses={200: s.FollowPersonPageSerializer, **ERRORS}, summary="Who follows this user")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def user_followers(request, pk: int):
@@ -386,7 +386,7 @@ def user_followers(request, pk: int):
     return _follow_people(request, selectors.followers_of(user=user).order_by("-created_at", "-id"), "follower")
 
 
-@extend_schema(responses={200: s.FollowPersonSerializer(many=True), **ERRORS}, summary="Whom this user follows")
+@extend_schema(responses={200: s.FollowPersonPageSerializer, **ERRORS}, summary="Whom this user follows")
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def user_following(request, pk: int):
