@@ -192,25 +192,35 @@ def upload_validate_and_store(*, file, kind: str, owner) -> UploadedFile:
     return upload
 
 
-def scan_hook(file) -> None:
-    """support.files hook: refuse a ticket or evidence attachment whose content does not match its name or
-    that the scanner finds infected or cannot scan. Nothing is stored here; support keeps the file itself."""
+def upload_check_file(*, file, kind: str, field: str = "attachment") -> None:
+    """For other apps that keep an attachment themselves (messages, tickets, dispute evidence): refuse it when
+    its content does not match its name, or when the scanner finds it infected or cannot scan it (such a caller
+    stores at once, so there is nothing to hold). Nothing is stored here."""
     position = file.tell() if hasattr(file, "tell") else 0
     data = file.read()
     file.seek(position)
+    name = safe_name(file.name)
+    if len(data) > max_bytes(kind):
+        raise ApplicationError(f"{name} is larger than {settings.UPLOAD_MAX_MB[kind]} MB.",
+                               errors={field: ["File too large."]}, code="file_too_large")
     try:
-        sniffing.check_content(kind="support_attachment", name=file.name, data=data)
+        sniffing.check_content(kind=kind, name=name, data=data)
     except sniffing.ContentRefused as error:
-        raise ApplicationError(f"{file.name}: {error}", errors={"attachments": [str(error)]},
+        raise ApplicationError(f"{name}: {error}", errors={field: [str(error)]},
                                code="file_type_refused") from error
     result = scanning.scan_bytes(data)
     if result.verdict == scanning.INFECTED:
-        logger.warning("Support attachment %r refused: %s", file.name, result.signature)
-        raise ApplicationError(f"{file.name} contains malware and was refused.",
-                               errors={"attachments": ["Malware detected."]}, code="file_infected")
+        logger.warning("Attachment %r (%s) refused: %s", name, kind, result.signature)
+        raise ApplicationError(f"{name} contains malware and was refused.", errors={field: ["Malware detected."]},
+                               code="file_infected")
     if result.verdict == scanning.UNAVAILABLE:
         raise ApplicationError("The virus scanner is unavailable; try again in a few minutes.",
-                               errors={"attachments": ["Scanner unavailable."]}, code="scanner_unavailable")
+                               errors={field: ["Scanner unavailable."]}, code="scanner_unavailable")
+
+
+def scan_hook(file) -> None:
+    """The hook support.files calls for every ticket and dispute-evidence attachment."""
+    upload_check_file(file=file, kind=UploadKind.SUPPORT_ATTACHMENT, field="attachments")
 
 
 # --- Presigned uploads ------------------------------------------------------------------------------------------

@@ -95,6 +95,10 @@ def message_send(*, conversation: Conversation, sender, body: str = "", attachme
                                errors={"reply_to_id": ["Not in this conversation."]})
     if attachment is not None and attachment.size > MAX_ATTACHMENT_BYTES:
         raise ApplicationError("Attachments are limited to 10 MB.", errors={"attachment": ["File too large."]})
+    if attachment is not None:
+        from accounts.uploads.services import upload_check_file  # type by content and virus scan
+
+        upload_check_file(file=attachment, kind="message_attachment")
 
     message = Message(conversation=conversation, sender=sender, recipient_id=conversation.other_party_id(sender),
                       body=body, reply_to=reply_to)
