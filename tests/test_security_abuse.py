@@ -205,3 +205,17 @@ def test_funding_and_releasing_escrow_write_audit_rows(client_user, freelancer):
     rows = AuditLog.objects.filter(target_type="escrow", target_id=str(escrow.pk))
     assert set(rows.values_list("action", flat=True)) == {"money.escrow_funded", "money.escrow_released"}
     assert all(r.user_id == client_user.pk for r in rows)
+
+
+@pytest.mark.redis
+def test_rate_limits_are_counted_in_redis_so_every_worker_shares_them(settings, api, tight_rates):
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": settings.REDIS_URL,
+                                   "KEY_PREFIX": "megilance-test-throttle"}}
+    try:
+        cache.delete_pattern("*")  # only this test's prefixed keys: the Redis database is shared with Celery
+        _third_is_limited(lambda: api.post("/api/auth/forgot-password", {"email": "a@example.com"}, format="json"))
+        assert cache.keys("throttle_password_reset_*")
+    finally:
+        cache.delete_pattern("*")
