@@ -26,7 +26,7 @@ def scanner_check(app_configs=None, **kwargs):
 def ready() -> None:
     from accounts import privacy
 
-    from . import privacy_part, services, tasks  # noqa: F401  (tasks register with Celery on import)
+    from . import admin, privacy_part, services, tasks  # noqa: F401  (admin and tasks register on import)
 
     privacy.register("uploaded_files", privacy_part.export, privacy_part.erase, models=("accounts.UploadedFile",))
     try:

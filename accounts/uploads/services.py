@@ -408,6 +408,13 @@ def upload_attach(*, upload: UploadedFile, actor, target) -> UploadedFile:
     elif kind == UploadKind.PROJECT_FILE:
         target_type = "project"
     elif kind == UploadKind.MESSAGE_ATTACHMENT:
+        from django.core.files.base import ContentFile
+
+        from engagement.services.messaging import message_send
+
+        # The conversation keeps its attachments itself: the clean bytes are sent as a message of the uploader.
+        data = storage.read(upload.bucket, upload.object_key)
+        message_send(conversation=target, sender=actor, attachment=ContentFile(data, name=upload.original_name))
         target_type = "conversation"
     else:
         raise _refuse("Files of this kind are not attached here.", field="purpose")

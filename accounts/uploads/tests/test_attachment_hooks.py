@@ -60,3 +60,36 @@ def test_message_attachment_endpoint_answers_400_for_malware(clamd, client_user,
 
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "file_infected"
+
+
+def test_a_confirmed_message_attachment_is_sent_to_the_conversation(client_user, freelancer, client_api,
+                                                                    freelancer_api, outsider_api):
+    from rest_framework.test import APIClient
+
+    conversation = ConversationFactory(client=client_user, freelancer=freelancer)
+    answer = client_api.get("/api/upload/presigned-url", {"object_key": "brief.pdf"}).json()
+    APIClient().post("/api/upload/incoming", {**answer["fields"], "file": SimpleUploadedFile("brief.pdf",
+                                                                                              pdf_bytes())},
+                     format="multipart")
+
+    response = client_api.post("/api/upload/confirm", {"object_key": answer["object_key"],
+                                                       "purpose": "message_attachment",
+                                                       "target_id": conversation.pk}, format="json")
+
+    assert response.status_code == 201, response.content
+    message = conversation.messages.get()
+    assert message.sender == client_user and message.attachment.read() == pdf_bytes()
+    path = f"/api/files/{response.json()['id']}/download"
+    assert freelancer_api.get(path).status_code == 200
+    assert outsider_api.get(path).status_code == 404
+
+
+def test_confirming_into_someone_elses_conversation_is_not_found(client_user, freelancer, outsider_api):
+    conversation = ConversationFactory(client=client_user, freelancer=freelancer)
+    answer = outsider_api.get("/api/upload/presigned-url").json()
+
+    response = outsider_api.post("/api/upload/confirm", {"object_key": answer["object_key"],
+                                                         "purpose": "message_attachment",
+                                                         "target_id": conversation.pk}, format="json")
+
+    assert response.status_code == 404
