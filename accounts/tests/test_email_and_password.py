@@ -225,3 +225,19 @@ def test_web_sign_up_sends_the_registered_event_with_its_welcome_email(client, d
     assert response.status_code == 302
     assert any("Welcome to MegiLance" in m.subject for m in mail.outbox)
     assert any(m.to == ["wendy@example.com"] and "confirm" in m.body.lower() for m in mail.outbox)
+
+
+def test_an_unverified_freelancer_cannot_bid_and_an_unverified_client_cannot_fund_escrow(client_user):
+    from accounts.tests.factories import FreelancerFactory
+    from billing.services.escrow import escrow_fund
+    from marketplace.services.proposals import proposal_submit
+    from marketplace.tests.factories import ContractFactory, ProjectFactory
+
+    with pytest.raises(Forbidden):
+        proposal_submit(freelancer=FreelancerFactory(email_verified=False), project=ProjectFactory(client=client_user),
+                        cover_letter="I have built this kind of dashboard many times and can start right away. " * 2,
+                        bid_amount=500)
+    unverified = ClientFactory(email_verified=False)
+    contract = ContractFactory(project=ProjectFactory(client=unverified))
+    with pytest.raises(Forbidden):
+        escrow_fund(contract=contract, actor=unverified, amount=100)

@@ -45,3 +45,20 @@ def test_a_refused_registration_sends_nothing(api, client_user, django_capture_o
 
     assert response.status_code == 400
     assert mail.outbox == []
+
+
+def test_2fa_changes_on_the_web_pages_are_audited(client_user, rf):
+    from allauth.mfa import signals as mfa_signals
+    from allauth.mfa.models import Authenticator
+
+    from accounts.models import AuditLog
+
+    request = rf.post("/accounts/2fa/totp/activate")
+    totp = Authenticator(user=client_user, type=Authenticator.Type.TOTP)
+    codes = Authenticator(user=client_user, type=Authenticator.Type.RECOVERY_CODES)
+    mfa_signals.authenticator_added.send(sender=Authenticator, request=request, user=client_user, authenticator=totp)
+    mfa_signals.authenticator_reset.send(sender=Authenticator, request=request, user=client_user, authenticator=codes)
+    mfa_signals.authenticator_removed.send(sender=Authenticator, request=request, user=client_user, authenticator=totp)
+
+    actions = list(AuditLog.objects.filter(user=client_user).order_by("id").values_list("action", flat=True))
+    assert actions == ["mfa.enabled", "mfa.recovery_codes_regenerated", "mfa.disabled"]
