@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts.api.serializers import DetailSerializer
 from marketplace.models import Contract, Milestone
 from megilance.api.exceptions import NotFound
+from megilance.api.pagination import LargeListPagination
 
 from .. import selectors
 from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent
@@ -220,6 +221,7 @@ class PaymentViewSet(NoStoreMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     serializer_class = s.PaymentSerializer
     permission_classes = [IsAuthenticated]
     filterset_class = PaymentFilter
+    pagination_class = LargeListPagination
     ordering_fields = ["id", "created_at", "amount"]
     ordering = ["-created_at", "-id"]
     lookup_value_regex = r"\d+"

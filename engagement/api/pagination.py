@@ -3,7 +3,7 @@ a deep page costs what the first one does."""
 
 from rest_framework.pagination import CursorPagination
 
-from megilance.api.pagination import PageNumberPagination
+from megilance.api.pagination import LargeListPagination
 
 
 class NewestFirstCursorPagination(CursorPagination):
@@ -13,7 +13,7 @@ class NewestFirstCursorPagination(CursorPagination):
     max_page_size = 100
 
 
-class PageOrCursorPagination(PageNumberPagination):
+class PageOrCursorPagination(LargeListPagination):
     def __init__(self):
         self._cursor = None
 

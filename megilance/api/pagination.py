@@ -1,3 +1,8 @@
+import json
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.response import Response
 
@@ -21,3 +26,71 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_paginated_response_schema(self, schema):
         return super().get_paginated_response_schema(schema)
+
+
+# --- big lists: estimated counts and keyset paging (API.md "Counts") ------------------------------------------
+
+EXACT_COUNT_LIMIT = 10_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counts exactly up to 10,000 rows (a bounded `COUNT(*)` over at most 10,001 rows); above that, PostgreSQL's
+    planner estimate for the same query stands in for the count, so a page of a list with millions of rows never
+    scans them all just to print a number. SQLite (local runs) always counts exactly."""
+
+    is_estimate = False
+
+    @cached_property
+    def count(self):
+        capped = self.object_list[: EXACT_COUNT_LIMIT + 1].count()
+        if capped <= EXACT_COUNT_LIMIT or connection.vendor != "postgresql":
+            return capped if capped <= EXACT_COUNT_LIMIT else self.object_list.count()
+        sql, params = self.object_list.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        plan = plan if isinstance(plan, list) else json.loads(plan)
+        self.is_estimate = True
+        return max(int(plan[0]["Plan"]["Plan Rows"]), capped)
+
+
+class NewestFirstKeysetPagination(pagination.CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class LargeListPagination(PageNumberPagination):
+    """For the big lists: page numbers with `count` exact up to 10,000 and estimated above it
+    (`count_is_estimate`), or `?cursor=` (empty to start, then follow `next`) for keyset paging, newest first,
+    so that a deep page costs what the first one does. The queryset must be orderable by (-created_at, -id)."""
+
+    django_paginator_class = EstimatedCountPaginator
+    cursor_class = NewestFirstKeysetPagination
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.cursor_paginator = self.cursor_class() if "cursor" in request.query_params else None
+        if self.cursor_paginator is not None:
+            return self.cursor_paginator.paginate_queryset(queryset, request, view)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self.cursor_paginator is not None:
+            return self.cursor_paginator.get_paginated_response(data)
+        response = super().get_paginated_response(data)
+        response.data["count_is_estimate"] = self.page.paginator.is_estimate
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["count_is_estimate"] = {"type": "boolean"}
+        result["required"] = ["results"]
+        return result
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {"name": "cursor", "required": False, "in": "query", "schema": {"type": "string"},
+             "description": "Keyset paging, newest first: pass it empty to start, then follow `next`."},
+        ]

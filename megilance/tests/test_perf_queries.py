@@ -1,0 +1,102 @@
+"""Every big list answers with the same number of SQL statements for 10 rows as for 100 (no query per row)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from billing.models import Invoice
+from engagement.models import Conversation, Message, Notification
+from marketplace.models import Category, Contract, Milestone, Project, Proposal
+
+ROWS = 105
+
+
+@pytest.fixture
+def busy_world(client_user, freelancer):
+    """ROWS of each list visible to the freelancer (and the client): projects, proposals, contracts with a
+    milestone, messages, notifications and invoices."""
+    now = timezone.now()
+    category = Category.objects.create(name="Web", slug="web")
+    projects = Project.objects.bulk_create([
+        Project(client=client_user, title=f"Build a site {n}", description="A site for a bakery. " * 5,
+                category=category, budget_type="fixed", budget_min=Decimal("500"), budget_max=Decimal("900"),
+                status="open", published_at=now - timedelta(minutes=n))
+        for n in range(ROWS)])
+    proposals = Proposal.objects.bulk_create([
+        Proposal(project=p, freelancer=freelancer, cover_letter="I can build this well and on time. " * 3,
+                 bid_amount=Decimal("700"), status="submitted")
+        for p in projects])
+    contracts = Contract.objects.bulk_create([
+        Contract(project=p, proposal=proposal, client=client_user, freelancer=freelancer, title=p.title,
+                 amount=Decimal("700"), status="active")
+        for p, proposal in zip(projects, proposals, strict=True)])
+    Milestone.objects.bulk_create([
+        Milestone(contract=c, title="First version", amount=Decimal("700"), order=1) for c in contracts])
+    conversation = Conversation.objects.create(project=projects[0], client=client_user, freelancer=freelancer,
+                                               last_message_at=now)
+    Message.objects.bulk_create([
+        Message(conversation=conversation, sender=client_user if n % 2 else freelancer,
+                recipient=freelancer if n % 2 else client_user, body=f"Message {n}")
+        for n in range(ROWS)])
+    Notification.objects.bulk_create([
+        Notification(user=freelancer, notification_type="new_message", title=f"Notification {n}")
+        for n in range(ROWS)])
+    Invoice.objects.bulk_create([
+        Invoice(number=f"INV-2026-{n:06d}", kind="work", contract=c, from_user=freelancer, to_user=client_user,
+                amount=Decimal("700"), total=Decimal("700"), status="pending",
+                items=[{"description": "Work", "quantity": "1", "unit_price": "700", "amount": "700"}])
+        for n, c in enumerate(contracts, start=1)])
+
+
+LISTS = ["/api/projects/", "/api/proposals/", "/api/contracts/", "/api/messages/", "/api/notifications/",
+         "/api/invoices/"]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_a_list_runs_the_same_queries_for_100_rows_as_for_10(busy_world, freelancer_api,
+                                                             django_assert_num_queries, path):
+    freelancer_api.get(f"{path}?page_size=10")  # warm: session last-seen and caches
+    with CaptureQueriesContext(connection) as small:
+        first = freelancer_api.get(f"{path}?page_size=10")
+    assert first.status_code == 200, first.content
+    assert len(first.json()["results"]) == 10
+
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = freelancer_api.get(f"{path}?page_size=100")
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 100
+
+
+@pytest.mark.parametrize("path", ["/api/projects/", "/api/messages/", "/api/notifications/"])
+def test_a_big_list_pages_by_cursor_with_the_same_queries(busy_world, freelancer_api, django_assert_num_queries,
+                                                          path):
+    freelancer_api.get(f"{path}?cursor=&page_size=10")
+    with CaptureQueriesContext(connection) as small:
+        first = freelancer_api.get(f"{path}?cursor=&page_size=10")
+    assert first.json()["next"]
+
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = freelancer_api.get(f"{path}?cursor=&page_size=100")
+
+    assert len(response.json()["results"]) == 100
+
+
+@pytest.mark.parametrize("path", ["/api/messages/", "/api/notifications/"])
+def test_big_lists_say_whether_their_count_is_an_estimate(busy_world, freelancer_api, path):
+    body = freelancer_api.get(path).json()
+
+    assert body["count"] == ROWS
+    assert body["count_is_estimate"] is False
+
+
+@pytest.mark.parametrize("path", LISTS[1:])
+def test_outsiders_see_none_of_the_rows(busy_world, outsider_api, path):
+    response = outsider_api.get(f"{path}?page_size=100")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
