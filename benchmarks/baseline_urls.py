@@ -1,0 +1,111 @@
+"""The baselines the list benchmarks compare MegiLance's endpoints with, mounted under /baseline/ next to the
+product's URLs (only by benchmarks/settings.py):
+
+- /baseline/naive/<list>/: a plain DRF ModelViewSet, `ModelSerializer` with depth=1 and no select_related or
+  prefetch, the default page-number paginator (exact COUNT(*)): what a first version usually looks like;
+- /baseline/ceiling/<list>/: a hand-written `.values()` query of the same page and a JsonResponse, no count, no
+  serializer: the most a Python view can do for this page.
+
+Both see the same rows as the real endpoint (the caller's own proposals, contracts, messages, notifications and
+invoices; open public projects) and sign in with the same JWT authentication.
+"""
+
+from django.db.models import Q
+from django.http import JsonResponse
+from django.urls import include, path
+from rest_framework import pagination, routers, serializers, viewsets
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny, IsAuthenticated
+
+from accounts.authentication import SessionJWTAuthentication
+from billing.models import Invoice
+from engagement.models import Message, Notification
+from marketplace.models import Contract, Project, Proposal
+
+
+class NaivePagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _mine(model, user):
+    if model is Project:
+        return Project.objects.filter(status="open", visibility="public", is_hidden=False)
+    if model is Proposal:
+        return Proposal.objects.filter(Q(freelancer=user) | Q(project__client=user))
+    if model is Contract:
+        return Contract.objects.filter(Q(client=user) | Q(freelancer=user))
+    if model is Message:
+        return Message.objects.filter(Q(sender=user) | Q(recipient=user))
+    if model is Notification:
+        return Notification.objects.filter(user=user, in_app=True)
+    return Invoice.objects.filter(Q(from_user=user) | Q(to_user=user))
+
+
+def naive_viewset(model):
+    meta = type("Meta", (), {"model": model, "fields": "__all__", "depth": 1})
+    serializer = type(f"Naive{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+    class NaiveViewSet(viewsets.ReadOnlyModelViewSet):
+        serializer_class = serializer
+        pagination_class = NaivePagination
+        authentication_classes = [SessionJWTAuthentication]
+        permission_classes = [AllowAny] if model is Project else [IsAuthenticated]
+
+        def get_queryset(self):
+            return _mine(model, self.request.user).order_by("-created_at", "-id")
+
+    return NaiveViewSet
+
+
+NAIVE = {"projects": Project, "proposals": Proposal, "contracts": Contract, "messages": Message,
+         "notifications": Notification, "invoices": Invoice}
+
+CEILING_FIELDS = {
+    "projects": ("id", "title", "status", "budget_type", "budget_min", "budget_max", "currency", "client_id",
+                 "client__name", "category__slug", "category__name", "proposal_count", "created_at"),
+    "proposals": ("id", "project_id", "project__title", "freelancer_id", "freelancer__name", "bid_amount",
+                  "currency", "status", "created_at"),
+    "contracts": ("id", "project_id", "title", "client_id", "client__name", "freelancer_id", "freelancer__name",
+                  "amount", "currency", "status", "created_at"),
+    "messages": ("id", "conversation_id", "sender_id", "sender__name", "recipient_id", "body", "read_at",
+                 "created_at"),
+    "notifications": ("id", "notification_type", "title", "message", "link", "is_read", "created_at"),
+    "invoices": ("id", "number", "status", "contract_id", "from_user_id", "to_user_id", "amount", "total",
+                 "currency", "issue_date", "due_date", "created_at"),
+}
+
+
+def ceiling_view(name):
+    model = NAIVE[name]
+    fields = CEILING_FIELDS[name]
+
+    def view(request):
+        user = None
+        if model is not Project:
+            try:
+                authenticated = SessionJWTAuthentication().authenticate(request)
+            except AuthenticationFailed:
+                authenticated = None
+            if authenticated is None:
+                return JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
+            user = authenticated[0]
+        size = min(int(request.GET.get("page_size", 20)), 100)
+        page = max(int(request.GET.get("page", 1)), 1)
+        rows = list(_mine(model, user).order_by("-created_at", "-id")
+                    .values(*fields)[(page - 1) * size:page * size])
+        return JsonResponse({"results": rows})
+
+    return view
+
+
+router = routers.SimpleRouter()
+for name, model in NAIVE.items():
+    router.register(f"baseline/naive/{name}", naive_viewset(model), basename=f"naive-{name}")
+
+urlpatterns = [
+    *[path(f"baseline/ceiling/{name}/", ceiling_view(name)) for name in NAIVE],
+    path("", include(router.urls)),
+    path("", include("megilance.urls")),
+]
