@@ -28,9 +28,4 @@ class PageOrCursorPagination(LargeListPagination):
             return self._cursor.get_paginated_response(data)
         return super().get_paginated_response(data)
 
-    def get_schema_operation_parameters(self, view):
-        return [*super().get_schema_operation_parameters(view), {
-            "name": "cursor", "required": False, "in": "query",
-            "description": "Keyset paging: pass an empty cursor for the first page, then follow next/previous.",
-            "schema": {"type": "string"},
-        }]
+    # The `cursor` query parameter is documented by LargeListPagination.
