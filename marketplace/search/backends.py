@@ -41,7 +41,7 @@ EXACT_COUNT = 1000
 # in a third of all projects would read hundreds of thousands of rows for one page; the newest matches are read
 # in index order and stop early, and the older ones left out are those the recency factor pushes down anyway.
 # Queries with fewer matches rank all of them.
-RANK_WINDOW = 200
+RANK_WINDOW = 100
 
 WORD = re.compile(r"-?\"[^\"]+\"|-?[\w][\w.+#-]*", re.UNICODE)
 

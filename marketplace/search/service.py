@@ -91,10 +91,11 @@ def project_matches(query: ProjectQuery, *, viewer=None) -> QuerySet:
 
 
 def _project_order(qs: QuerySet, query: ProjectQuery, *, window: int | None) -> QuerySet:
+    """The matches in answer order, without related rows (those are loaded for one page only)."""
+    qs = qs.select_related(None).prefetch_related(None)
     sort = query.effective_sort
     if sort == "relevance" and query.q:
-        ranked = get_backend().rank_projects(qs, query.q, window)
-        return _with_project_relations(ranked)
+        return get_backend().rank_projects(qs, query.q, window)
     if sort == "budget":
         return qs.order_by(F("budget_max").desc(nulls_last=True), "-id")
     return qs.order_by("-created_at", "-id")
@@ -107,21 +108,29 @@ def _with_project_relations(qs: QuerySet) -> QuerySet:
     )
 
 
+def _page_of(ordered: QuerySet, offset: int, limit: int) -> list[Project]:
+    """Two steps: the page's ids in order from the projects table alone, then those rows with their client,
+    category, skills and tags. Joining before the LIMIT would make the planner join every match."""
+    ids = list(ordered.values_list("pk", flat=True)[offset:offset + limit])
+    if not ids:
+        return []
+    by_id = {p.pk: p for p in _with_project_relations(Project.objects.filter(pk__in=ids))}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def project_search(query: ProjectQuery, *, viewer=None, offset: int = 0, limit: int = 20) -> SearchPage:
     backend = get_backend()
     matches = project_matches(query, viewer=viewer)
     counted = backend.count(matches)
-    fuzzy = False
     if counted.count == 0 and query.q and backend.supports_typos:
         # No word matched: look for titles with a word close to the query (a typo), best first.
         typo = backend.typo_projects(project_filter(project_scope(viewer=viewer, status=query.status), query),
                                      query.q)
-        items = list(_with_project_relations(typo)[offset:offset + limit])
+        items = _page_of(typo.select_related(None).prefetch_related(None), offset, limit)
         return SearchPage(items=items, count=len(items) if offset == 0 else offset + len(items), fuzzy=True)
     small = not counted.is_estimate and counted.count <= EXACT_COUNT
     ordered = _project_order(matches, query, window=None if small else max(RANK_WINDOW, offset + limit))
-    items = list(ordered[offset:offset + limit])
-    return SearchPage(items=items, count=counted.count, is_estimate=counted.is_estimate, fuzzy=fuzzy)
+    return SearchPage(items=_page_of(ordered, offset, limit), count=counted.count, is_estimate=counted.is_estimate)
 
 
 def project_facets(query: ProjectQuery, *, viewer=None, sample: int = 2000) -> dict:

@@ -56,6 +56,18 @@ PROJECT_INDEXES = [
     ("skills_name_prefix_c", "CREATE INDEX IF NOT EXISTS skills_name_prefix_c ON skills ((lower(name) COLLATE \"C\"))"),
     ("tags_name_prefix_c", "CREATE INDEX IF NOT EXISTS tags_name_prefix_c ON tags ((lower(name) COLLATE \"C\"))"),
 ]
+# Relevance over a large result ranks its newest matches: this index walks public open projects newest first
+# without visiting closed ones.
+PROJECT_RECENT_INDEX = ("projects_public_recent", "CREATE INDEX IF NOT EXISTS projects_public_recent ON projects "
+                                                  "(created_at DESC, id DESC) "
+                                                  "WHERE status = 'open' AND visibility = 'public' AND NOT is_hidden")
+# Finer statistics on the vectors: the planner's estimate of how many projects hold a rare word decides the plan
+# (and the answer's count when it is large); with the default it guesses thousands for a word in a hundred rows.
+STATISTICS = [
+    "ALTER TABLE projects ALTER COLUMN search_vector SET STATISTICS 1000",
+    "ALTER TABLE users ALTER COLUMN search_vector SET STATISTICS 1000",
+]
+
 USER_INDEXES = [
     ("users_search_vector_gin", "CREATE INDEX IF NOT EXISTS users_search_vector_gin "
                                 "ON users USING gin (search_vector)"),
