@@ -12,7 +12,8 @@ from .celery import app
 def render_email(template: str, context: dict) -> tuple[str, str, str | None]:
     """Render `templates/emails/<template>_subject.txt`, `.txt` and (optional) `.html`."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    # One line: a subject quoting user text (a ticket title with a newline) must not break the header.
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     text = render_to_string(f"emails/{template}.txt", context)
     try:
         html = render_to_string(f"emails/{template}.html", context)

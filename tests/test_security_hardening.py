@@ -85,3 +85,15 @@ def test_public_anonymous_pages_stay_cacheable(client):
 def test_numbers_too_large_for_the_database_answer_400_not_500(client_api, path):
     response = client_api.get(path)
     assert response.status_code in (200, 400), response.content
+
+
+def test_a_ticket_whose_subject_has_a_newline_is_accepted_and_mailed_on_one_line(
+        client_api, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_api.post("/api/support-tickets", {"subject": "Help\nBcc: victim@example.com",
+                                                            "description": "Where is my invoice?"}, format="json")
+    assert response.status_code == 201, response.content
+    assert mail.outbox
+    assert all("\n" not in message.subject for message in mail.outbox)
