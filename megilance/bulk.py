@@ -296,7 +296,8 @@ class Generator:
                     remaining = proposals - counts["proposals"]
                     if remaining <= 0:
                         break
-                    n = min(remaining, max(1, int(rng.expovariate(1 / per_project) + 0.5)), 60)
+                    n = min(remaining, max(1, int(rng.expovariate(1 / per_project) + 0.5)), 60,
+                            len(self.freelancers))
                     bidders = self.pick_freelancers(n)
                     winner = rng.randrange(n) if rng.random() < contract_chance and counts["contracts"] < contracts \
                         else None

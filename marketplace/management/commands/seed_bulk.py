@@ -101,6 +101,12 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=None, help="Default: projects / 20")
         parser.add_argument("--batch", type=int, default=50_000)
         parser.add_argument("--seed", type=int, default=7)
+        # Activity around the projects (megilance.bulk, PostgreSQL only). Defaults keep the shape of the full
+        # dataset: 5 proposals, 0.25 contracts, 10 messages and 1 notification per project.
+        parser.add_argument("--proposals", type=int, default=None)
+        parser.add_argument("--contracts", type=int, default=None)
+        parser.add_argument("--messages", type=int, default=None)
+        parser.add_argument("--notifications", type=int, default=None)
 
     def handle(self, *args, **opts):
         for name in ("projects", "freelancers", "batch"):
@@ -118,6 +124,7 @@ class Command(BaseCommand):
         self.users(Role.FREELANCER, opts["freelancers"])
         self.projects(opts["projects"], client_ids)
         self.finish()
+        self.activity(opts)
         self.stdout.write(self.style.SUCCESS(
             f"Seeded {opts['projects']} projects, {opts['freelancers']} freelancers, {clients} clients "
             f"in {time.monotonic() - started:.0f}s."))
@@ -357,6 +364,20 @@ class Command(BaseCommand):
                           "categories"):
                 cursor.execute(f"ANALYZE {table}")
             bar.advance()
+
+    def activity(self, opts):
+        """Proposals, contracts with milestones and escrow (balanced ledger), messages and notifications."""
+        if not self.postgres:
+            self.stdout.write("Activity (proposals, contracts, messages) needs PostgreSQL: skipped.")
+            return
+        from megilance import bulk
+
+        def size(name, per_project):
+            return opts[name] if opts[name] is not None else int(opts["projects"] * per_project)
+
+        bulk.generate(proposals=size("proposals", 5), contracts=size("contracts", 0.25),
+                      messages=size("messages", 10), notifications=size("notifications", 1), seed=opts["seed"],
+                      batch=self.batch, stdout=self.stdout, log=self.stdout.write)
 
     def finish(self):
         with connection.cursor() as cursor:
