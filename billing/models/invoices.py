@@ -58,7 +58,8 @@ class InvoiceSequence(models.Model):
 
 
 class Invoice(models.Model):
-    number = models.CharField(max_length=20, null=True, blank=True, unique=True,
+    # Unique per issuer (every freelancer counts from INV-YYYY-000001), see the constraints below.
+    number = models.CharField(max_length=20, null=True, blank=True, db_index=True,
                               help_text="Given when the invoice is issued; a draft has none.")
     kind = models.CharField(max_length=20, choices=InvoiceKind.choices, default=InvoiceKind.WORK)
     source = models.CharField(max_length=20, choices=InvoiceSource.choices, default=InvoiceSource.MANUAL)
@@ -116,6 +117,9 @@ class Invoice(models.Model):
                                     name="invoice_one_per_release"),
             models.CheckConstraint(condition=Q(status__in=["draft", "cancelled"]) | Q(number__isnull=False),
                                    name="invoice_issued_has_number"),
+            models.UniqueConstraint(fields=["from_user", "number"], name="invoice_number_unique_per_issuer"),
+            models.UniqueConstraint(fields=["number"], condition=Q(from_user__isnull=True),
+                                    name="invoice_number_unique_for_platform"),
         ]
 
     def __str__(self):

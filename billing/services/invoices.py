@@ -119,8 +119,8 @@ def invoice_lines(items) -> list[dict]:
         if quantity <= 0 or amount < 0:
             raise ApplicationError(f"Line {index}: quantity must be positive and amount not negative.",
                                    errors={"items": [f"Line {index}: bad quantity or amount."]})
-        if quantity == quantity.to_integral():
-            quantity = quantity.quantize(Decimal("1"))
+        # 2.0000 prints as 2 and 6.5000 as 6.5 (normalize alone would print 10 as 1E+1).
+        quantity = quantity.quantize(Decimal("1")) if quantity == quantity.to_integral() else quantity.normalize()
         lines.append({"description": description, "quantity": quantity, "unit_price": unit_price, "amount": amount})
     return lines
 

@@ -64,6 +64,15 @@ def test_numbers_count_per_issuer_and_year():
     assert invoice_next_number(issuer_key="platform", prefix="MGL", year=2026) == "MGL-2026-000001"
 
 
+def test_two_freelancers_each_start_at_one(contract, freelancer, client_user, other_freelancer):
+    from marketplace.tests.factories import ContractFactory
+
+    other = ContractFactory(project__client=client_user, freelancer=other_freelancer)
+    first = invoice_create(issuer=freelancer, contract=contract, items=ONE_LINE)
+    second = invoice_create(issuer=other_freelancer, contract=other, items=ONE_LINE)
+    assert first.number == second.number and first.number.endswith("-000001")
+
+
 def test_draft_has_no_number_until_issued_and_details_are_frozen_then(contract, freelancer, client_user):
     draft = invoice_create(issuer=freelancer, contract=contract, items=ONE_LINE, issue=False)
     assert draft.status == InvoiceStatus.DRAFT and draft.number is None
