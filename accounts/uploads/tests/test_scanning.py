@@ -127,3 +127,46 @@ def test_clamd_replies_are_parsed():
     assert (found.verdict, found.signature) == (scanning.INFECTED, "EICAR-Test.UNOFFICIAL")
     with pytest.raises(scanning.ClamdError):
         scanning.parse_reply("INSTREAM size limit exceeded. ERROR")
+
+
+def test_the_scanner_speaks_instream_over_a_unix_socket(settings, tmp_path):
+    """A stand-in clamd on a unix socket: checks the INSTREAM framing (length-prefixed chunks, zero end)."""
+    import socket
+    import struct
+    import threading
+
+    path = str(tmp_path / "clamd.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+    received = []
+
+    def serve():
+        connection, _ = server.accept()
+        with connection:
+            stream = b""
+            while not stream.endswith(b"\x00\x00\x00\x00"):
+                stream += connection.recv(65536)
+            assert stream.startswith(b"zINSTREAM\x00")
+            body, position = b"", len(b"zINSTREAM\x00")
+            while True:
+                (length,) = struct.unpack("!L", stream[position:position + 4])
+                position += 4
+                if not length:
+                    break
+                body += stream[position:position + length]
+                position += length
+            received.append(body)
+            connection.sendall(b"stream: OK\x00")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    settings.CLAMD_SOCKET = path
+    data = b"a" * (scanning.CHUNK * 2 + 17)
+
+    result = scanning.scan_bytes(data)
+
+    thread.join(timeout=5)
+    server.close()
+    assert result.verdict == scanning.CLEAN
+    assert received == [data]
