@@ -349,6 +349,7 @@ UPLOAD_THUMBNAIL_SIZE = env.int("UPLOAD_THUMBNAIL_SIZE", default=320)
 UPLOAD_PRESIGN_DEFAULT_SECONDS = 3600
 UPLOAD_PRESIGN_MAX_SECONDS = env.int("UPLOAD_PRESIGN_MAX_SECONDS", default=6 * 3600)
 BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["uploads"] = env("THROTTLE_UPLOADS", default="120/hour")
 CELERY_BEAT_SCHEDULE.update({
     "uploads-expire-unconfirmed": {"task": "uploads.expire_unconfirmed", "schedule": timedelta(hours=1)},
     "uploads-rescan-held": {"task": "uploads.rescan_held", "schedule": timedelta(minutes=10)},

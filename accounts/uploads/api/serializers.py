@@ -46,12 +46,12 @@ class PresignResponseSerializer(serializers.Serializer):
 class ConfirmSerializer(serializers.Serializer):
     object_key = serializers.CharField(max_length=500)
     purpose = serializers.ChoiceField(choices=[c for c in UploadKind.choices if c[0] != "support_attachment"])
-    target_id = serializers.IntegerField(required=False, min_value=1)
+    target_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
 class DirectUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    target_id = serializers.IntegerField(required=False, min_value=1)
+    target_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
 class IncomingUploadSerializer(serializers.Serializer):

@@ -3,9 +3,9 @@ from django.urls import re_path
 from . import views
 
 urlpatterns = [
-    re_path(r"^upload/presigned-url/?$", views.presigned_url, name="upload-presigned-url"),
-    re_path(r"^upload/incoming/?$", views.incoming, name="upload-incoming"),
-    re_path(r"^upload/confirm/?$", views.confirm, name="upload-confirm"),
+    re_path(r"^upload/presigned-url/?$", views.PresignedUrlView.as_view(), name="upload-presigned-url"),
+    re_path(r"^upload/incoming/?$", views.IncomingUploadView.as_view(), name="upload-incoming"),
+    re_path(r"^upload/confirm/?$", views.ConfirmUploadView.as_view(), name="upload-confirm"),
     re_path(r"^upload/profile-image/?$", views.direct_upload_view("profile_image"), name="upload-profile-image"),
     re_path(r"^upload/portfolio-image/?$", views.direct_upload_view("portfolio_image"),
             name="upload-portfolio-image"),

@@ -4,7 +4,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.decorators import api_view, authentication_classes, parser_classes, permission_classes
+from rest_framework.decorators import api_view, permission_classes
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -32,6 +32,7 @@ def _answer(upload) -> Response:
 class DirectUploadView(APIView):
     parser_classes = [MultiPartParser, FormParser]
     permission_classes = [IsAuthenticated]
+    throttle_scope = "uploads"  # rate limit (megilance/api/throttling.py)
     kind = ""
 
     @extend_schema(request=s.DirectUploadSerializer,
@@ -48,45 +49,52 @@ def direct_upload_view(kind: str):
     return type(f"{kind.title().replace('_', '')}UploadView", (DirectUploadView,), {"kind": kind}).as_view()
 
 
-@extend_schema(parameters=[s.PresignQuerySerializer], responses={200: s.PresignResponseSerializer, **ERRORS})
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
-def presigned_url(request):
-    query = s.PresignQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    data = query.validated_data
-    answer = services.upload_presign(owner=request.user, bucket=data.get("bucket") or "uploads",
-                                     object_key=data.get("object_key") or "", expiration=data.get("expiration"),
-                                     kind=data.get("purpose") or "",
-                                     upload_url=request.build_absolute_uri("/api/upload/incoming"))
-    return Response(answer)
+class PresignedUrlView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "uploads"
+
+    @extend_schema(parameters=[s.PresignQuerySerializer], responses={200: s.PresignResponseSerializer, **ERRORS})
+    def get(self, request):
+        query = s.PresignQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        answer = services.upload_presign(owner=request.user, bucket=data.get("bucket") or "uploads",
+                                         object_key=data.get("object_key") or "",
+                                         expiration=data.get("expiration"), kind=data.get("purpose") or "",
+                                         upload_url=request.build_absolute_uri("/api/upload/incoming"))
+        return Response(answer)
 
 
-@extend_schema(request=s.IncomingUploadSerializer, responses={204: None, **ERRORS})
-@api_view(["POST"])
-@authentication_classes([])
-@permission_classes([AllowAny])
-@parser_classes([MultiPartParser, FormParser])
-def incoming(request):
+class IncomingUploadView(APIView):
     """Local stand-in for the bucket's presigned POST: the signed token is the authorisation."""
-    serializer = s.IncomingUploadSerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    data = serializer.validated_data
-    services.upload_receive_local(key=data["key"], token=data["token"], file=data["file"])
-    return Response(status=status.HTTP_204_NO_CONTENT)
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_scope = "uploads"
+
+    @extend_schema(request=s.IncomingUploadSerializer, responses={204: None, **ERRORS})
+    def post(self, request):
+        serializer = s.IncomingUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.upload_receive_local(key=data["key"], token=data["token"], file=data["file"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(request=s.ConfirmSerializer,
-               responses={201: s.UploadedFileSerializer, 202: s.UploadedFileSerializer, **ERRORS})
-@api_view(["POST"])
-@permission_classes([IsAuthenticated])
-def confirm(request):
-    serializer = s.ConfirmSerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    data = serializer.validated_data
-    upload = services.upload_confirm(owner=request.user, object_key=data["object_key"], purpose=data["purpose"],
-                                     target_id=data.get("target_id"))
-    return _answer(upload)
+class ConfirmUploadView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "uploads"
+
+    @extend_schema(request=s.ConfirmSerializer,
+                   responses={201: s.UploadedFileSerializer, 202: s.UploadedFileSerializer, **ERRORS})
+    def post(self, request):
+        serializer = s.ConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        upload = services.upload_confirm(owner=request.user, object_key=data["object_key"],
+                                         purpose=data["purpose"], target_id=data.get("target_id"))
+        return _answer(upload)
 
 
 class FileListView(generics.ListAPIView):

@@ -193,3 +193,18 @@ def test_file_list_query_count_is_constant(client_user, client_api, django_asser
     add(2)
     with django_assert_num_queries(len(measured)):
         assert len(client_api.get("/api/files").json()["results"]) == 2
+
+
+def test_uploads_are_rate_limited(settings, client_api):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "uploads": "2/hour"}}
+
+    codes = [_post(client_api, "/api/upload/project-file", f"n{i}.txt", b"notes").status_code for i in range(3)]
+
+    assert codes == [201, 201, 429]
+
+
+def test_a_huge_target_id_is_a_bad_request_not_a_crash(client_api):
+    response = _post(client_api, "/api/upload/project-file", "a.txt", b"a", target_id=str(2**70))
+
+    assert response.status_code == 400
