@@ -264,6 +264,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 class BillingProfileSerializer(serializers.ModelSerializer):
+    # Null until the person first saves their details (GET answers an empty profile).
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
     class Meta:
         model = BillingProfile
         fields = ["legal_name", "company_name", "address_line1", "address_line2", "city", "postal_code", "region",
