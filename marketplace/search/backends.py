@@ -93,8 +93,8 @@ class SearchBackend:
         return qs.none()
 
     def count(self, qs: QuerySet) -> Counted:
-        capped = qs.order_by().values("pk")[: EXACT_COUNT + 1].count()
-        return Counted(capped)
+        """Exact up to EXACT_COUNT + 1 (a larger count says only "more than the limit")."""
+        return Counted(qs.order_by().values("pk")[: EXACT_COUNT + 1].count())
 
     def suggest(self, q: str, limit: int) -> list[dict]:
         raise NotImplementedError
@@ -108,6 +108,11 @@ class SimpleBackend(SearchBackend):
     """Word-by-word `icontains` across the same fields the PostgreSQL vectors hold."""
 
     name = "simple"
+
+    def count(self, qs):
+        # Local databases are small: past the limit, count them all rather than answer a bound.
+        capped = super().count(qs)
+        return capped if capped.count <= EXACT_COUNT else Counted(qs.order_by().count())
 
     def _project_term(self, term: str) -> Q:
         skill = Exists(Project.skills.through.objects.filter(project_id=OuterRef("pk"),

@@ -210,10 +210,18 @@ def freelancer_search(query: FreelancerQuery, *, offset: int = 0, limit: int = 2
         typo = backend.typo_users(freelancer_matches(FreelancerQuery(**{**query.__dict__, "q": ""})), query.q)
         items = list(typo[offset:offset + limit])
         return SearchPage(items=items, count=offset + len(items), fuzzy=True)
-    if query.q:
-        ordered = backend.rank_users(matches, query.q, None)
+    if not counted.is_estimate and counted.count <= EXACT_COUNT:
+        candidates = matches
     else:
-        ordered = matches.order_by(F("avg_rating").desc(nulls_last=True), "-completed_contracts", "-id")
+        # Many matches: rating and rank are computed for the newest profiles among them only (as projects rank
+        # their newest matches), so one page never computes every freelancer's rating.
+        window = max(RANK_WINDOW * 2, offset + limit)
+        newest = matches.order_by("-id").values("pk")[:window]
+        candidates = freelancer_base().filter(pk__in=newest)
+    if query.q:
+        ordered = backend.rank_users(candidates, query.q, None)
+    else:
+        ordered = candidates.order_by(F("avg_rating").desc(nulls_last=True), "-completed_contracts", "-id")
     items = list(ordered[offset:offset + limit])
     return SearchPage(items=items, count=counted.count, is_estimate=counted.is_estimate)
 

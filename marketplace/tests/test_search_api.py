@@ -260,3 +260,20 @@ def test_edited_project_is_found_by_its_new_words(api, client_user, catalog):
                                     skills=["Rust"])
     assert ids(api.get("/api/search/projects", {"q": "warehouse"})) == [catalog["api"].pk]
     assert ids(api.get("/api/search/projects", {"q": "rust"})) == [catalog["api"].pk]
+
+
+def test_large_results_rank_the_newest_window_and_flag_the_count(api, monkeypatch, catalog, people):
+    """Above the exact-count limit the count is flagged as an estimate and ranking covers the newest matches."""
+    from marketplace.search import backends, service
+
+    monkeypatch.setattr(backends, "EXACT_COUNT", 1)
+    monkeypatch.setattr(service, "EXACT_COUNT", 1)
+    monkeypatch.setattr(service, "RANK_WINDOW", 1)
+    body = api.get("/api/search/projects", {"q": "bakery"}).json()
+    estimated = connection.vendor == "postgresql"  # SQLite counts exactly
+    assert body["count"] >= 2 and body["count_is_estimate"] is estimated
+    assert {row["id"] for row in body["results"]} <= {catalog["shop"].pk, catalog["logo"].pk}
+    assert len(body["results"]) == 2  # the window grows to cover the page asked for
+    people_body = api.get("/api/search/freelancers").json()
+    assert people_body["count_is_estimate"] is estimated
+    assert {row["id"] for row in people_body["results"]} == {people["ana"].pk, people["ben"].pk}
