@@ -1,6 +1,6 @@
 """Escrow release throughput: billing.services.escrow.escrow_release (row locks, ledger, events) from several
 threads against pgbench running the same locking and ledger SQL (benchmarks/escrow_release.sql) on other escrows
-of the same database, then the ledger invariants (`ledger_differences`, what `manage.py ledger_check` runs).
+of the same database, then the ledger invariants (ledger_check's checks as set-based SQL: benchmarks/_ledger.py).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/megilance_perf REDIS_URL=redis://127.0.0.1:6379/9 \
         python benchmarks/escrow.py [--releases 300] [--clients 4]
@@ -112,11 +112,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
     setup()
+    from _ledger import ledger_violations
     from _server import machine
     from django.conf import settings
     from django.db import connection
-
-    from billing.services.ledger import ledger_differences
 
     print(f"# Escrow release throughput, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"# machine: {machine()}; {args.clients} concurrent clients per side, {args.releases} releases per side")
@@ -141,8 +140,10 @@ def main() -> None:
         cursor.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
         deadlocks = cursor.fetchone()[0]
     started = time.perf_counter()
-    problems = ledger_differences()
-    print(f"ledger invariants after both: {len(problems)} violations (checked in {time.perf_counter() - started:.0f}s)"
+    violations = ledger_violations()
+    problems = [f"{name}: {n}" for name, n in violations.items() if n]
+    checked = time.perf_counter() - started
+    print(f"ledger invariants after both: {sum(violations.values())} violations (checked in {checked:.0f}s)"
           f"; deadlocks recorded for this database so far: {deadlocks}")
     for problem in problems[:10]:
         print(f"  {problem}")
