@@ -18,6 +18,7 @@ from accounts import privacy
 from marketplace import events as market_events
 from marketplace.search.params import parse_project_query
 from marketplace.search.service import project_matches
+from megilance import seeding
 from megilance.api.exceptions import ApplicationError
 
 MAX_PER_USER = 25
@@ -215,6 +216,26 @@ def _alert_on_publish(sender, project, **kwargs):
     transaction.on_commit(lambda: saved_search_alert_instant_task.delay(project_id))
 
 
+# Demo data ------------------------------------------------------------------------------------------------------
+
+DEMO_SEARCHES = [
+    ("freelancer1@example.com", "React work", {"q": "react", "budget_min": "500"}, AlertFrequency.INSTANT),
+    ("freelancer1@example.com", "Django APIs", {"skills": "Django,REST APIs"}, AlertFrequency.DAILY),
+    ("freelancer2@example.com", "Design jobs", {"q": "design -logo", "sort": "newest"}, AlertFrequency.WEEKLY),
+]
+
+
+def seed_saved_searches(progress) -> None:
+    """A few saved searches for the demo freelancers (looked up by name first, so a second run adds nothing)."""
+    from accounts.models import User
+
+    for email, name, query, frequency in DEMO_SEARCHES:
+        user = User.objects.filter(email=email).first()
+        if user is not None and not SavedSearch.objects.filter(user=user, name=name).exists():
+            saved_search_create(user=user, name=name, query=query, alert_frequency=frequency)
+    progress.advance()
+
+
 # GDPR ----------------------------------------------------------------------------------------------------------
 
 
@@ -233,3 +254,4 @@ def erase_saved_searches(user) -> None:
 
 privacy.register("saved_searches", export_saved_searches, erase_saved_searches,
                  models=("engagement.SavedSearch",))
+seeding.register("engagement", seed_saved_searches)

@@ -1,5 +1,6 @@
 """Saved searches: the API, instant alerts on publish, daily and weekly digests, GDPR."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -157,3 +158,16 @@ def test_gdpr_export_and_erase(freelancer, saved):
     privacy.erase_user(freelancer)
     assert not SavedSearch.objects.filter(user=freelancer).exists()
     assert "engagement.SavedSearch" in privacy.covered_models()
+
+
+def test_demo_seed_adds_saved_searches_once(freelancer):
+    from engagement.saved_searches import seed_saved_searches
+    from megilance.progress import ProgressBar
+
+    freelancer.email = "freelancer1@example.com"
+    freelancer.save()
+    for _ in range(2):
+        with ProgressBar(1, "saved searches", stream=io.StringIO()) as bar:
+            seed_saved_searches(bar)
+    assert sorted(SavedSearch.objects.filter(user=freelancer).values_list("name", flat=True)) == [
+        "Django APIs", "React work"]
