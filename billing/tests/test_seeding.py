@@ -46,6 +46,21 @@ def seeded(db):
     call_command("seed_demo", force=True, stdout=StringIO())
 
 
+class _Progress:
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+@pytest.fixture
+def billing_seeded(db):
+    """The demo as it stands right after billing's own seeder: later layers (invoices, disputes) move more money,
+    so billing's exact figures are checked here, and the whole demo in the tests that use `seeded`."""
+    for _layer, seeder in seeding.seeders():
+        seeder(_Progress())
+        if seeder is seed_billing:
+            break
+
+
 def test_billing_is_registered_in_the_billing_layer():
     assert ("billing", seed_billing) in seeding.seeders()
 
@@ -54,7 +69,7 @@ def test_the_demo_books_balance_after_seed_demo(seeded):
     call_command("ledger_check", stdout=StringIO())
 
 
-def test_the_demo_has_funded_released_and_refunded_escrow_for_client1(seeded):
+def test_the_demo_has_funded_released_and_refunded_escrow_for_client1(billing_seeded):
     mine = Escrow.objects.filter(client__email="client1@example.com")
     statuses = set(mine.values_list("status", flat=True))
     assert {EscrowStatus.FUNDED, EscrowStatus.RELEASED, EscrowStatus.REFUNDED,
@@ -74,7 +89,7 @@ def test_every_milestone_shown_as_funded_has_money_in_escrow(seeded):
             EscrowStatus.FUNDED, EscrowStatus.PARTIALLY_RELEASED, EscrowStatus.DISPUTED]).exists(), milestone
 
 
-def test_freelancer1_has_pending_and_available_earnings_and_a_payout_account(seeded):
+def test_freelancer1_has_pending_and_available_earnings_and_a_payout_account(billing_seeded):
     from accounts.models import User
 
     alex = User.objects.get(email="freelancer1@example.com")
