@@ -166,9 +166,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="ht
 LOGIN_REDIRECT_URL = "/dashboard/"
 LOGIN_URL = "/accounts/login/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-
 MFA_TOTP_TOLERANCE = 1  # one 30-second step of clock drift either way; a used code stays refused for the whole window
 MFA_TOTP_ISSUER = "MegiLance"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.SessionJWTAuthentication",
