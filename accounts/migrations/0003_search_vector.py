@@ -3,8 +3,6 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-from marketplace.search import sql
-
 
 class Migration(migrations.Migration):
 
@@ -18,10 +16,5 @@ class Migration(migrations.Migration):
             name='search_vector',
             field=django.contrib.postgres.search.SearchVectorField(blank=True, editable=False, null=True),
         ),
-        # Trigram and GIN indexes and the backfill exist on PostgreSQL only; SQLite searches with a plain match.
-        migrations.RunPython(
-            sql.run_if_postgres([*sql.EXTENSIONS, *(stmt for _, stmt in sql.USER_INDEXES), sql.INDEX_ALL_USERS]),
-            sql.drop_if_postgres([name for name, _ in sql.USER_INDEXES]),
-            elidable=False,
-        ),
+        # Its indexes and backfill (PostgreSQL only) are in marketplace 0007: search is the marketplace's.
     ]
