@@ -117,7 +117,7 @@ class Command(BaseCommand):
         self.rng = self.voc.rng
         self.batch = opts["batch"]
         self.postgres = connection.vendor == "postgresql"
-        self.run = f"{int(time.time())}"
+        self.run = f"{time.time_ns():x}"  # unique per run, so a second run adds people instead of colliding
         clients = opts["clients"] if opts["clients"] is not None else max(1, opts["projects"] // 20)
         self.reference_data()
         client_ids = self.users(Role.CLIENT, clients)
