@@ -4,6 +4,7 @@ Every function here answers with a constant number of queries whatever the numbe
 planner's estimate when there are many), one page, and one query per prefetched relation.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -133,22 +134,25 @@ def project_search(query: ProjectQuery, *, viewer=None, offset: int = 0, limit: 
     return SearchPage(items=_page_of(ordered, offset, limit), count=counted.count, is_estimate=counted.is_estimate)
 
 
-def project_facets(query: ProjectQuery, *, viewer=None, sample: int = 2000) -> dict:
-    """Counts by category, budget type and experience among the matches (the newest `sample` of them when a
-    query finds more, so that a facet never costs a scan of the whole table)."""
-    matches = project_matches(query, viewer=viewer)
-    window = Project.objects.filter(pk__in=matches.order_by("-created_at", "-id").values("pk")[:sample])
-    facets = {}
-    for name, column in (("category", "category__name"), ("budget_type", "budget_type"),
-                         ("experience_level", "experience_level")):
-        rows = (window.order_by().values(column, *(["category__slug"] if name == "category" else []))
-                .annotate(n=Count("pk")).order_by("-n"))
-        facets[name] = [
-            {"value": row.get("category__slug", row[column]) if name == "category" else row[column],
-             "label": row[column], "count": row["n"]}
-            for row in rows if row[column]
-        ]
-    return facets
+def project_facets(query: ProjectQuery, *, viewer=None, sample: int = 200) -> dict:
+    """Counts by category, budget type and experience among the matches: the newest `sample` of them when a
+    query finds more, read in one query, so that facets never cost a scan of the whole table."""
+    matches = project_matches(query, viewer=viewer).select_related(None).prefetch_related(None)
+    rows = list(matches.order_by("-created_at", "-id").values_list(
+        "category__slug", "category__name", "budget_type", "experience_level")[:sample])
+    counters = {"category": Counter(), "budget_type": Counter(), "experience_level": Counter()}
+    labels = {}
+    for slug, name, budget_type, level in rows:
+        if slug:
+            counters["category"][slug] += 1
+            labels[slug] = name
+        counters["budget_type"][budget_type] += 1
+        counters["experience_level"][level] += 1
+    return {
+        name: [{"value": value, "label": labels.get(value, value) if name == "category" else value, "count": n}
+               for value, n in counter.most_common()]
+        for name, counter in counters.items()
+    }
 
 
 # Freelancers --------------------------------------------------------------------------------------------------
