@@ -250,6 +250,9 @@ CELERY_BEAT_SCHEDULE.update({
     "billing-invoices-daily": {"task": "billing.invoices_daily", "schedule": crontab(minute=0, hour=6)},
 })
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["EscrowStatusEnum"] = "billing.models.escrow.EscrowStatus"
+# Support: the overdue-ticket and decidable-dispute counts are logged for whoever is on call.
+CELERY_BEAT_SCHEDULE["support-report-overdue-tickets"] = {
+    "task": "support.report_overdue", "schedule": timedelta(minutes=30)}
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(TicketStatusEnum="support.models.TicketStatus",
                                                    DisputeStatusEnum="support.models.DisputeStatus")
 REVIEW_BLIND_DAYS = 14
