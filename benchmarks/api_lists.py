@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--lists", default=",".join(LISTS))
     parser.add_argument("--json", help="also write the numbers to this file")
     args = parser.parse_args()
@@ -84,7 +85,8 @@ def main() -> None:
                 paths = {"real": f"{LISTS[name]}?page_size={size}",
                          "naive": f"/baseline/naive/{name}/?page_size={size}",
                          "ceiling": f"/baseline/ceiling/{name}/?page_size={size}"}
-                result = {v: measure(port, p, token=token, requests=args.requests, concurrency=args.concurrency)
+                result = {v: measure(port, p, token=token, requests=args.requests, concurrency=args.concurrency,
+                                      warmup=args.warmup)
                           for v, p in paths.items()}
                 ratio_ceiling = result["real"].rps / result["ceiling"].rps
                 ratio_naive = result["real"].rps / result["naive"].rps
