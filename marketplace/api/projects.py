@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from accounts.api.serializers import DetailSerializer
 from megilance.api.exceptions import Forbidden
-from megilance.api.pagination import PageNumberPagination
+from megilance.api.pagination import LargeListPagination
 from megilance.api.permissions import ReadOnlyOrAuthenticated
 
 from .. import selectors
@@ -54,38 +54,12 @@ class ProjectCursorPagination(CursorPagination):
     max_page_size = 100
 
 
-class ProjectPagination(PageNumberPagination):
-    """Page numbers by default; `?cursor=` (start with `?cursor=`) pages by keyset, newest first, so that a
-    deep page costs what the first does."""
+class ProjectPagination(LargeListPagination):
+    """The big-list paging (estimated count above a threshold, `?cursor=` keyset paging newest first), with the
+    project list's own capped count and cursor."""
 
     django_paginator_class = CappedCountPaginator
-
-    def paginate_queryset(self, queryset, request, view=None):
-        self.cursor_mode = "cursor" in request.query_params
-        if self.cursor_mode:
-            self.cursor_paginator = ProjectCursorPagination()
-            return self.cursor_paginator.paginate_queryset(queryset, request, view)
-        return super().paginate_queryset(queryset, request, view)
-
-    def get_paginated_response(self, data):
-        if self.cursor_mode:
-            return self.cursor_paginator.get_paginated_response(data)
-        response = super().get_paginated_response(data)
-        response.data["count_is_estimate"] = self.page.paginator.is_estimate
-        return response
-
-    def get_paginated_response_schema(self, schema):
-        result = super().get_paginated_response_schema(schema)
-        result["properties"]["count_is_estimate"] = {"type": "boolean"}
-        result["required"] = ["results"]
-        return result
-
-    def get_schema_operation_parameters(self, view):
-        return [
-            *super().get_schema_operation_parameters(view),
-            {"name": "cursor", "required": False, "in": "query", "schema": {"type": "string"},
-             "description": "Keyset paging, newest first: pass it empty to start, then follow `next`."},
-        ]
+    cursor_class = ProjectCursorPagination
 
 
 class ProjectListMixin:
