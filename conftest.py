@@ -36,6 +36,15 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _celery_may_wait_for_results():
+    """Celery keeps one process-wide flag that forbids `result.get()` once worker machinery has run in the process.
+    Tests share processes under xdist, so each test starts with the flag off, as a fresh process would."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD
