@@ -219,3 +219,10 @@ def login_check_credentials(*, email: str, password: str, request=None) -> User:
         AxesProxyHandler.update_request(request)
         AxesProxyHandler.user_logged_in(sender=User, request=request, user=user)
     return user
+
+
+def profile_record_view(*, profile: User, viewer) -> None:
+    """Tell listeners that a signed-in person other than the owner opened a public profile (engagement counts it)."""
+    if viewer is None or not viewer.is_authenticated or viewer.pk == profile.pk:
+        return
+    events.profile_viewed.send(sender=User, profile=profile, viewer=viewer)

@@ -79,4 +79,5 @@ def profile_edit(request):
 
 def profile_detail(request, pk: int):
     person = get_object_or_404(selectors.user_public_list(viewer=request.user), pk=pk)
+    services.profile_record_view(profile=person, viewer=request.user)
     return render(request, "accounts/profile_detail.html", {"person": person})

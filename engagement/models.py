@@ -253,6 +253,7 @@ class UserFollow(models.Model):
 
 class MetricType(models.TextChoices):
     PROJECT_VIEWS = "project_views", "Views of my projects"
+    PROFILE_VIEWS = "profile_views", "Views of my profile"
     PROPOSALS_RECEIVED = "proposals_received", "Proposals received"
     PROPOSALS_SENT = "proposals_sent", "Proposals sent"
     PROPOSALS_WON = "proposals_won", "Proposals won"

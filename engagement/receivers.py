@@ -154,6 +154,13 @@ def on_project_published(*, project, **_):
 
 
 @safe
+def on_profile_viewed(*, profile, viewer, **_):
+    from .services.attention import profile_view_record
+
+    profile_view_record(profile=profile, viewer=viewer)
+
+
+@safe
 def on_project_viewed(*, project, viewer, **_):
     from .services.attention import project_view_record
 
@@ -327,6 +334,9 @@ def connect() -> None:
         "project_viewed": on_project_viewed,
     }.items():
         _connect(market, name, handler)
+    from accounts import events as accounts_events
+
+    _connect(accounts_events, "profile_viewed", on_profile_viewed)
     _connect(own, "message_sent", on_message_sent)
     _connect(own, "user_followed", on_user_followed)
     try:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
+from accounts import services as account_services
 from accounts.models import Role, UserSkill
 from accounts.views import profile_checklist
 from megilance.api.exceptions import ApplicationError, NotFound
@@ -642,6 +643,7 @@ def freelancer_list(request):
 def profile_detail(request, pk: int):
     """The public profile, with the marketplace's part: portfolio, rating and visible reviews."""
     person = get_object_or_404(account_selectors.user_public_list(viewer=request.user), pk=pk)
+    account_services.profile_record_view(profile=person, viewer=request.user)
     reviews = contract_selectors.visible_reviews().filter(reviewee=person).select_related("reviewer", "contract")
     stats = reviews.aggregate(average=Avg("rating"), count=Count("id"))
     distribution = dict(reviews.order_by().values_list("rating").annotate(n=Count("id")))

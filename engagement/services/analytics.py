@@ -13,7 +13,8 @@ from marketplace.models import Milestone, Project, Proposal
 from ..models import Favorite, FavoriteTarget, Message, MetricType, UserAnalytics, UserFollow
 
 # project_views is counted live when a view is recorded; the nightly job recomputes everything else.
-ROLLUP_METRICS = [m for m in MetricType.values if m != MetricType.PROJECT_VIEWS]
+# Views are live counters (attention.py), not recomputed by the nightly rollup.
+ROLLUP_METRICS = [m for m in MetricType.values if m not in (MetricType.PROJECT_VIEWS, MetricType.PROFILE_VIEWS)]
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -69,6 +70,18 @@ def project_view_record(*, project: Project, viewer) -> ProjectView | None:
         analytics_increment(user_id=project.client_id, metric_type=MetricType.PROJECT_VIEWS)
         view.refresh_from_db()
     return view
+
+
+def profile_view_record(*, profile, viewer) -> bool:
+    """Count a profile view at most once per viewer per hour (a cache key marks the hour); returns whether it
+    counted. Owners viewing their own profile are not counted."""
+    if viewer is None or not viewer.is_authenticated or viewer.pk == profile.pk:
+        return False
+    hour = timezone.now().strftime("%Y%m%d%H")
+    if not cache.add(f"profile-view:{profile.pk}:{viewer.pk}:{hour}", 1, timeout=int(VIEW_WINDOW.total_seconds())):
+        return False
+    analytics_increment(user_id=profile.pk, metric_type=MetricType.PROFILE_VIEWS)
+    return True
 
 
 @transaction.atomic
