@@ -5,6 +5,7 @@ CHROMIUM_PATH (environment or Django setting) when it lives elsewhere than /usr/
 test-artifacts/, which CI keeps when a journey fails.
 """
 
+import asyncio
 import os
 import re
 from pathlib import Path
@@ -41,6 +42,11 @@ def browser():
         skip_or_fail(f"Chromium not found at {path}: apt-get install chromium, or set CHROMIUM_PATH")
     # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread with a
     # running loop unless told that this is safe, and in tests it is (the calls are not concurrent).
+    # pytest calls this fixture from plain synchronous code, so no event loop can really be running in this
+    # thread now. A library used by an earlier test in the same worker process can leave the thread marked as
+    # running one; Playwright's sync API refuses to start then, so the stale mark is cleared.
+    if asyncio._get_running_loop() is not None:
+        asyncio._set_running_loop(None)
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
