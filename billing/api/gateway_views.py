@@ -45,7 +45,9 @@ class _WebhookView(APIView):
     throttle_classes: list = []
 
     def receive(self, request):
-        raise NotImplementedError
+        """Verify the provider's signature on `request.body` and record the event; each provider's view
+        implements it."""
+        raise NotImplementedError(f"{type(self).__name__} must verify and record its provider's events")
 
     def post(self, request, *args, **kwargs):
         # request.body is the exact bytes the provider signed; request.data is never touched (parsing and

@@ -35,6 +35,7 @@ The money services in `billing/services/` call it; nothing else does. The contra
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
@@ -101,33 +102,33 @@ class PayoutResult(GatewayResult):
     pass
 
 
-class Gateway:
+class Gateway(ABC):
     """Base class of every payment provider adapter. Subclasses implement the four calls below."""
 
     name: ClassVar[str] = ""
     # False when the adapter answers without leaving the process (no network, no locks held while waiting).
     is_remote: ClassVar[bool] = True
 
+    @abstractmethod
     def create_funding(self, *, amount: Decimal, currency: str, payer, description: str, metadata: dict,
                        idempotency_key: str) -> FundingResult:
         """Charge `payer` (a User) `amount` to fund an escrow or a deposit. `metadata` carries local ids
         ({"escrow_id": 17, "contract_id": 4, "milestone_id": 9}) that webhooks may echo back."""
-        raise NotImplementedError
 
+    @abstractmethod
     def charge_saved_method(self, *, amount: Decimal, currency: str, payer, payment_method, description: str,
                             metadata: dict, idempotency_key: str) -> FundingResult:
         """Charge a payment method the payer saved before (hourly billing), without the payer present.
         `payment_method` is the provider's id of the saved method (a PaymentMethod id for Stripe)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def refund(self, *, reference: str, amount: Decimal, currency: str, idempotency_key: str,
                metadata: dict | None = None) -> RefundResult:
         """Give back `amount` (all or part) of the funding with provider reference `reference`."""
-        raise NotImplementedError
 
+    @abstractmethod
     def payout(self, *, amount: Decimal, currency: str, payee, metadata: dict, idempotency_key: str) -> PayoutResult:
         """Pay `amount` out to `payee` (a User): a Connect transfer, a PayPal payout, a bank transfer."""
-        raise NotImplementedError
 
 
 # name -> dotted path of the adapter class. Adapters are imported only when used, so a missing optional SDK

@@ -9,6 +9,7 @@ Another engine (OpenSearch) would be a third class with the same methods.
 
 import json
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
@@ -69,25 +70,28 @@ class Counted:
     is_estimate: bool = False
 
 
-class SearchBackend:
+class SearchBackend(ABC):
     name = "base"
     supports_typos = False
 
+    @abstractmethod
     def filter_projects(self, qs: QuerySet, q: str) -> QuerySet:
-        raise NotImplementedError
+        """The projects of `qs` that match the words of `q`."""
 
+    @abstractmethod
     def rank_projects(self, matches: QuerySet, q: str, window: int | None) -> QuerySet:
         """Best first. `window`: rank only the newest `window` matches (None: all of them)."""
-        raise NotImplementedError
 
     def typo_projects(self, qs: QuerySet, q: str) -> QuerySet:
         return qs.none()
 
+    @abstractmethod
     def filter_users(self, qs: QuerySet, q: str) -> QuerySet:
-        raise NotImplementedError
+        """The freelancer profiles of `qs` that match the words of `q`."""
 
+    @abstractmethod
     def rank_users(self, matches: QuerySet, q: str, window: int) -> QuerySet:
-        raise NotImplementedError
+        """Best first. `window`: rank only the newest `window` matches."""
 
     def typo_users(self, qs: QuerySet, q: str) -> QuerySet:
         return qs.none()
@@ -96,8 +100,9 @@ class SearchBackend:
         """Exact up to EXACT_COUNT + 1 (a larger count says only "more than the limit")."""
         return Counted(qs.order_by().values("pk")[: EXACT_COUNT + 1].count())
 
+    @abstractmethod
     def suggest(self, q: str, limit: int) -> list[dict]:
-        raise NotImplementedError
+        """Up to `limit` autocomplete suggestions `{id, type, text}` for the prefix `q`."""
 
 
 def _suggestion(kind: str, pk, text: str) -> dict:
