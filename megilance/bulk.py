@@ -228,7 +228,9 @@ class Generator:
             return {"proposals": 0, "contracts": 0}
         per_project = max(1.0, proposals / available)
         projects_needed = min(available, max(1, int(proposals / per_project)))
-        contract_chance = min(1.0, contracts / projects_needed)
+        # A little above the exact share: the per-project draw would otherwise land a few per cent short, and the
+        # count check below stops at the target.
+        contract_chance = min(1.0, 1.05 * contracts / projects_needed)
 
         ids = {name: Ids(name) for name in ("proposals", "contracts", "milestones", "escrow", "ledger_accounts",
                                              "ledger_transactions", "ledger_entries", "conversations", "invoices")}

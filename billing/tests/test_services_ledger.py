@@ -103,3 +103,26 @@ def test_ledger_check_sees_escrow_rows_that_skipped_the_ledger(funded_escrow):
     Escrow.objects.filter(pk=funded_escrow.pk).update(released_amount=Decimal("100"))
     assert any("escrow rows hold 400.00" in problem for problem in ledger_differences())
     Escrow.objects.filter(pk=funded_escrow.pk).update(released_amount=Decimal("0"))
+
+
+def test_ledger_check_sees_a_transaction_that_does_not_sum_to_zero_and_money_without_an_account(funded_escrow):
+    from django.db import connection
+
+    from billing.services.ledger import ledger_differences
+
+    entry = LedgerEntry.objects.filter(transaction__escrow=funded_escrow, amount__gt=0).first()
+    escrow_account = LedgerAccount.objects.get(purpose=AccountPurpose.ESCROW, contract=funded_escrow.contract)
+    # Entries are append-only in the application; a broken row can only come from outside it.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_entries SET amount = amount + 1 WHERE id = %s", [entry.pk])
+        cursor.execute("UPDATE ledger_accounts SET contract_id = NULL, owner_key = 'moved' WHERE id = %s",
+                       [escrow_account.pk])
+    problems = ledger_differences()
+    assert any(f"transaction {entry.transaction_id} sums to 1.00 USD" in problem for problem in problems)
+    assert any(f"contract {funded_escrow.contract_id} holds escrow in USD with no escrow account" in problem
+               for problem in problems)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_entries SET amount = amount - 1 WHERE id = %s", [entry.pk])
+        cursor.execute("UPDATE ledger_accounts SET contract_id = %s, owner_key = %s WHERE id = %s",
+                       [funded_escrow.contract_id, f"contract:{funded_escrow.contract_id}", escrow_account.pk])
+    assert ledger_differences() == []
