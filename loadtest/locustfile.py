@@ -32,11 +32,14 @@ class MegiLanceUser(HttpUser):
 
     def on_start(self):
         self.account = _take(self.kind)
+        self.conversations = self.account["conversations"]
+        if self.account.get("token"):
+            self.client.headers["Authorization"] = f"Bearer {self.account['token']}"
+            return
         response = self.client.post("/api/auth/login", json={"email": self.account["email"],
                                                              "password": self.account["password"]},
                                     name="POST /api/auth/login [write]")
         self.client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
-        self.conversations = self.account["conversations"]
 
     def read(self, path, name):
         return self.client.get(path, name=f"GET {name} [read]")

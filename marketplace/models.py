@@ -123,6 +123,9 @@ class Project(models.Model):
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["client", "-created_at"]),
             models.Index(fields=["category", "status"]),
+            # Newest first over every project: a signed-in list (public projects plus the viewer's own and those
+            # they bid on) and the staff list walk it and stop after one page.
+            models.Index(fields=["-created_at", "-id"], name="projects_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,7 +7,7 @@ Moderation group, superusers) see everything. Anything else answers 404.
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Skill, UserSkill
 
@@ -156,8 +156,10 @@ def project_list(*, viewer=None) -> QuerySet[Project]:
         return qs
     if not _signed_in(viewer):
         return qs.filter(PUBLIC_PROJECT)
-    has_bid = Exists(Proposal.objects.filter(project=OuterRef("pk"), freelancer_id=viewer.pk))
-    return qs.filter(PUBLIC_PROJECT | Q(client_id=viewer.pk) | Q(has_bid, is_hidden=False))
+    # The projects the viewer bid on are read once (one hashed list of ids), not tested row by row, so the
+    # newest-first index still serves the page and the viewer's own rows are checked as it walks.
+    bid_on = Proposal.objects.filter(freelancer_id=viewer.pk).order_by().values("project_id")
+    return qs.filter(PUBLIC_PROJECT | Q(client_id=viewer.pk) | Q(pk__in=bid_on, is_hidden=False))
 
 
 def project_public_list() -> QuerySet[Project]:
@@ -195,5 +197,9 @@ def proposal_list(*, viewer) -> QuerySet[Proposal]:
         return qs
     if not _signed_in(viewer):
         return qs.none()
-    return qs.filter(Q(freelancer_id=viewer.pk) | Q(project__client_id=viewer.pk))
+    # One indexed branch per side (their own bids; bids on their projects), read as one list of ids: an OR
+    # across the join to projects would scan every proposal.
+    mine = Proposal.objects.filter(freelancer_id=viewer.pk).order_by().values("pk")
+    on_my_projects = Proposal.objects.filter(project__client_id=viewer.pk).order_by().values("pk")
+    return qs.filter(pk__in=mine.union(on_my_projects, all=True))
 
