@@ -1,5 +1,5 @@
 """Escrow release throughput: billing.services.escrow.escrow_release (row locks, ledger, events) from several
-threads against pgbench running the same locking and ledger SQL (benchmarks/escrow_release.sql) on other escrows
+processes against pgbench running the same locking and ledger SQL (benchmarks/escrow_release.sql) on other escrows
 of the same database, then the ledger invariants (ledger_check's checks as set-based SQL: benchmarks/_ledger.py).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/megilance_perf REDIS_URL=redis://127.0.0.1:6379/9 \
@@ -10,9 +10,9 @@ Redis database of your own): the benchmark measures the money movement itself, a
 """
 
 import argparse
+import multiprocessing
 import os
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -41,39 +41,42 @@ def queue_escrows(limit: int, offset: int) -> list[tuple]:
         return cursor.fetchall()
 
 
-def run_python(escrows: list[tuple], clients: int) -> tuple[float, int, list[str]]:
+def _release_chunk(chunk: list[tuple]) -> tuple[int, list[str], list[float]]:
+    """One client: a process of its own with its own database connection, as a web worker is."""
     from django.db import connection
 
     from accounts.models import User
     from billing.models import Escrow
     from billing.services.escrow import escrow_release
 
-    errors: list[str] = []
-    done = [0]
-    lock = threading.Lock()
+    done, errors, latencies = 0, [], []
+    try:
+        for row in chunk:
+            started = time.perf_counter()
+            try:
+                escrow_release(escrow=Escrow.objects.get(pk=row[0]), actor=User.objects.get(pk=row[4]))
+                done += 1
+            except Exception as exc:
+                errors.append(f"{type(exc).__name__}: {exc}")
+            latencies.append((time.perf_counter() - started) * 1000)
+    finally:
+        connection.close()
+    return done, errors, latencies
+
+
+def run_python(escrows: list[tuple], clients: int) -> tuple[float, int, list[str], list[float]]:
+    """`clients` processes (forked after the parent closed its connection), each releasing its share in turn."""
+    from django.db import connections
+
+    connections.close_all()
     chunks = [escrows[i::clients] for i in range(clients)]
-
-    def worker(chunk):
-        try:
-            for row in chunk:
-                escrow = Escrow.objects.get(pk=row[0])
-                try:
-                    escrow_release(escrow=escrow, actor=User.objects.get(pk=row[4]))
-                    with lock:
-                        done[0] += 1
-                except Exception as exc:
-                    with lock:
-                        errors.append(f"{type(exc).__name__}: {exc}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(chunk,)) for chunk in chunks]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return time.perf_counter() - started, done[0], errors
+    with multiprocessing.get_context("fork").Pool(clients) as pool:
+        started = time.perf_counter()
+        results = pool.map(_release_chunk, chunks)
+        elapsed = time.perf_counter() - started
+    errors = [error for _, chunk_errors, _ in results for error in chunk_errors]
+    latencies = sorted(ms for _, _, chunk_latencies in results for ms in chunk_latencies)
+    return elapsed, sum(done for done, _, _ in results), errors, latencies
 
 
 def run_pgbench(escrows: list[tuple], clients: int, fee_percent) -> tuple[float, int, str]:
@@ -124,9 +127,10 @@ def main() -> None:
         raise SystemExit(f"Only {len(escrows)} funded escrows: seed more contracts first.")
     python_side, pgbench_side = escrows[0::2], escrows[1::2]
 
-    seconds, done, errors = run_python(python_side, args.clients)
+    seconds, done, errors, latencies = run_python(python_side, args.clients)
+    p50, p95 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.95)]
     print(f"escrow_release (Django service): {done} releases in {seconds:.1f}s = {done / seconds:.1f}/s, "
-          f"{len(errors)} errors")
+          f"{len(errors)} errors; latency p50 {p50:.0f} ms, p95 {p95:.0f} ms")
     for error in errors[:5]:
         print(f"  error: {error}")
     pg_seconds, pg_done, output = run_pgbench(pgbench_side, args.clients, settings.PLATFORM_FEE_PERCENT)

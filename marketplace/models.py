@@ -174,6 +174,10 @@ LIVE_PROPOSAL_STATUSES = (ProposalStatus.SUBMITTED, ProposalStatus.SHORTLISTED, 
 class Proposal(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="proposals")
     freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals")
+    # The project's client, copied when the proposal is made (a project never changes hands), so that "proposals
+    # I sent or received" is two index scans on this table rather than a join to projects.
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals_received",
+                               editable=False)
     cover_letter = models.TextField(validators=[MinLengthValidator(50)])
     bid_amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
     estimated_hours = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True,
@@ -193,7 +197,11 @@ class Proposal(models.Model):
     class Meta:
         db_table = "proposals"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["project", "status"]), models.Index(fields=["freelancer", "-created_at"])]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["freelancer", "-created_at"]),
+            models.Index(fields=["client", "-created_at"]),
+        ]
         constraints = [
             # One live proposal per freelancer per project; a withdrawn or rejected one may be followed by another.
             models.UniqueConstraint(
@@ -205,6 +213,11 @@ class Proposal(models.Model):
 
     def __str__(self):
         return f"Proposal {self.pk} by {self.freelancer} on {self.project}"
+
+    def save(self, *args, **kwargs):
+        if self.client_id is None and self.project_id is not None:
+            self.client_id = self.project.client_id
+        super().save(*args, **kwargs)
 
 
 class ContractType(models.TextChoices):

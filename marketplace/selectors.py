@@ -197,9 +197,7 @@ def proposal_list(*, viewer) -> QuerySet[Proposal]:
         return qs
     if not _signed_in(viewer):
         return qs.none()
-    # One indexed branch per side (their own bids; bids on their projects), read as one list of ids: an OR
-    # across the join to projects would scan every proposal.
-    mine = Proposal.objects.filter(freelancer_id=viewer.pk).order_by().values("pk")
-    on_my_projects = Proposal.objects.filter(project__client_id=viewer.pk).order_by().values("pk")
-    return qs.filter(pk__in=mine.union(on_my_projects, all=True))
+    # Both sides are columns of proposals (the client is copied from the project), so PostgreSQL combines the
+    # two indexes; a condition across the join to projects would scan every proposal.
+    return qs.filter(Q(freelancer_id=viewer.pk) | Q(client_id=viewer.pk))
 

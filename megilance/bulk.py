@@ -235,7 +235,8 @@ class Generator:
         ids = {name: Ids(name) for name in ("proposals", "contracts", "milestones", "escrow", "ledger_accounts",
                                              "ledger_transactions", "ledger_entries", "conversations", "invoices")}
         t = {
-            "proposals": Table(Proposal, ["id", "project_id", "freelancer_id", "cover_letter", "bid_amount",
+            "proposals": Table(Proposal, ["id", "project_id", "freelancer_id", "client_id", "cover_letter",
+                                          "bid_amount",
                                           "currency", "status", "decided_at", "created_at", "updated_at"], self.now),
             "contracts": Table(Contract, ["id", "project_id", "proposal_id", "client_id", "freelancer_id", "title",
                                           "contract_type", "amount", "currency", "status", "start_date",
@@ -310,7 +311,7 @@ class Generator:
                         bid = quantize(budget * Decimal(rng.randint(80, 130)) / 100)
                         status = "accepted" if index == winner else rng.choice(
                             ("submitted", "submitted", "submitted", "shortlisted", "rejected", "withdrawn"))
-                        t["proposals"].add(pk, project_id, freelancer_id, cover, bid, "USD", status,
+                        t["proposals"].add(pk, project_id, freelancer_id, client_id, cover, bid, "USD", status,
                                            at if status in ("accepted", "rejected") else None, at, at)
                         counts["proposals"] += 1
                         if index == winner:

@@ -133,6 +133,7 @@ def proposal_submit(
             proposal = Proposal.objects.create(
                 project=project,
                 freelancer=freelancer,
+                client_id=project.client_id,
                 cover_letter=cover_letter,
                 bid_amount=bid,
                 estimated_hours=estimated_hours,

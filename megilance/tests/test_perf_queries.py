@@ -27,7 +27,8 @@ def busy_world(client_user, freelancer):
                 status="open", published_at=now - timedelta(minutes=n))
         for n in range(ROWS)])
     proposals = Proposal.objects.bulk_create([
-        Proposal(project=p, freelancer=freelancer, cover_letter="I can build this well and on time. " * 3,
+        Proposal(project=p, freelancer=freelancer, client=client_user,
+                 cover_letter="I can build this well and on time. " * 3,
                  bid_amount=Decimal("700"), status="submitted")
         for p in projects])
     contracts = Contract.objects.bulk_create([
