@@ -13,12 +13,12 @@ from rest_framework.settings import api_settings
 from marketplace.models import Contract, Project
 from marketplace.selectors import project_list
 from megilance.api.exceptions import ApplicationError, Forbidden, NotFound
+from megilance.api.pagination import JoinedLargeListPagination, LargeListPagination
 
 from .. import selectors
 from ..models import Conversation, Favorite, FavoriteTarget, Message, Notification, PushSubscription, UserFollow
 from ..services import analytics, attention, messaging, notifications
 from . import serializers as s
-from .pagination import PageOrCursorPagination
 
 ERRORS = {400: OpenApiResponse(description="Invalid input"), 401: OpenApiResponse(description="Not signed in"),
           404: OpenApiResponse(description="Not found or not yours")}
@@ -88,7 +88,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                      mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = s.MessageSerializer
     throttle_scope = {"create": "messages"}  # rate limit (megilance/api/throttling.py)
-    pagination_class = PageOrCursorPagination
+    pagination_class = JoinedLargeListPagination  # page ids first, then the page's rows with their joins
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filter_backends: list = []
 
@@ -150,7 +150,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                           viewsets.GenericViewSet):
     serializer_class = s.NotificationSerializer
-    pagination_class = PageOrCursorPagination
+    pagination_class = LargeListPagination
     filter_backends: list = []
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 

@@ -1,21 +1,15 @@
 """Projects: browse (public), post and edit (clients), publish and cancel through the workflow services."""
 
-import json
-
-from django.core.paginator import Paginator
-from django.db import connection
-from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from accounts.api.serializers import DetailSerializer
 from megilance.api.exceptions import Forbidden
-from megilance.api.pagination import LargeListPagination
+from megilance.api.pagination import JoinedLargeListPagination
 from megilance.api.permissions import ReadOnlyOrAuthenticated
 
 from .. import selectors
@@ -24,42 +18,10 @@ from ..models import ProjectStatus
 from ..services import projects as services
 from .serializers import ProjectSerializer
 
-EXACT_COUNT_LIMIT = 10_000
 
-
-class CappedCountPaginator(Paginator):
-    """Counts exactly up to 10,000 rows; above that, PostgreSQL's planner estimate stands in for the count,
-    so that a deep browse does not scan the whole table just to print a number."""
-
-    is_estimate = False
-
-    @cached_property
-    def count(self):
-        capped = self.object_list[: EXACT_COUNT_LIMIT + 1].count()
-        if capped <= EXACT_COUNT_LIMIT or connection.vendor != "postgresql":
-            return capped if capped <= EXACT_COUNT_LIMIT else self.object_list.count()
-        sql, params = self.object_list.order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        plan = plan if isinstance(plan, list) else json.loads(plan)
-        self.is_estimate = True
-        return max(int(plan[0]["Plan"]["Plan Rows"]), capped)
-
-
-class ProjectCursorPagination(CursorPagination):
-    ordering = ("-created_at", "-id")
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-
-class ProjectPagination(LargeListPagination):
-    """The big-list paging (estimated count above a threshold, `?cursor=` keyset paging newest first), with the
-    project list's own capped count and cursor."""
-
-    django_paginator_class = CappedCountPaginator
-    cursor_class = ProjectCursorPagination
+class ProjectPagination(JoinedLargeListPagination):
+    """The big-list paging (estimated count above 10,000, `?cursor=` keyset paging newest first, page ids read
+    before the rows)."""
 
 
 class ProjectListMixin:

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from accounts.api.serializers import DetailSerializer
 from megilance.api.exceptions import Forbidden
+from megilance.api.pagination import IdsFirstPagination
 
 from .. import selectors
 from ..filters import ProposalFilter
@@ -34,6 +35,7 @@ class ProposalViewSet(viewsets.ModelViewSet):
     permission_classes = [IsAuthenticated]
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProposalFilter
+    pagination_class = IdsFirstPagination  # a busy freelancer has thousands of proposals
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

@@ -413,22 +413,22 @@ def _full_project(**kwargs):
 def test_project_list_query_count_is_constant_for_anonymous(api, django_assert_num_queries):
     for _ in range(3):
         _full_project()
-    # count, page, skills, tags
-    with django_assert_num_queries(4):
+    # count, page ids, page rows (megilance.api.pagination.IdsFirstPaginator), skills, tags
+    with django_assert_num_queries(5):
         assert len(api.get("/api/projects/").json()["results"]) == 3
     _full_project()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(api.get("/api/projects/").json()["results"]) == 4
 
 
 def test_project_list_query_count_is_constant_for_a_client(client_api, client_user, django_assert_num_queries):
     for _ in range(3):
         _full_project(client=client_user)
-    # session, count, page, skills, tags
-    with django_assert_num_queries(5):
+    # session, count, page ids, page rows (megilance.api.pagination.IdsFirstPaginator), skills, tags
+    with django_assert_num_queries(6):
         assert len(client_api.get("/api/projects/").json()["results"]) == 3
     _full_project(client=client_user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client_api.get("/api/projects/").json()["results"]) == 4
 
 

@@ -33,6 +33,28 @@ class PageNumberPagination(pagination.PageNumberPagination):
 EXACT_COUNT_LIMIT = 10_000
 
 
+class IdsFirstPaginator(Paginator):
+    """Reads a page in two steps: the page's ids alone (the WHERE and ORDER BY over one table, which the indexes
+    answer), then those rows with their joins. One query in one step would let PostgreSQL join every matching row
+    before sorting and cutting the page, which costs thousands of lookups on a long list."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()} if ids else {}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+class IdsFirstPagination(PageNumberPagination):
+    """Page numbers and an exact count, with the page's ids read before its rows (long per-user lists)."""
+
+    django_paginator_class = IdsFirstPaginator
+
+
 class EstimatedCountPaginator(Paginator):
     """Counts exactly up to 10,000 rows (a bounded `COUNT(*)` over at most 10,001 rows); above that, PostgreSQL's
     planner estimate for the same query stands in for the count, so a page of a list with millions of rows never
@@ -52,6 +74,10 @@ class EstimatedCountPaginator(Paginator):
         plan = plan if isinstance(plan, list) else json.loads(plan)
         self.is_estimate = True
         return max(int(plan[0]["Plan"]["Plan Rows"]), capped)
+
+
+class IdsFirstEstimatedCountPaginator(IdsFirstPaginator, EstimatedCountPaginator):
+    """The estimated count, and the page's ids before its rows: for big lists whose rows carry joins."""
 
 
 class NewestFirstKeysetPagination(pagination.CursorPagination):
@@ -94,3 +120,9 @@ class LargeListPagination(PageNumberPagination):
             {"name": "cursor", "required": False, "in": "query", "schema": {"type": "string"},
              "description": "Keyset paging, newest first: pass it empty to start, then follow `next`."},
         ]
+
+
+class JoinedLargeListPagination(LargeListPagination):
+    """LargeListPagination for lists whose rows carry joins (projects, messages): page ids first, then rows."""
+
+    django_paginator_class = IdsFirstEstimatedCountPaginator

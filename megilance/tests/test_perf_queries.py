@@ -101,3 +101,16 @@ def test_outsiders_see_none_of_the_rows(busy_world, outsider_api, path):
 
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("path", ["/api/projects/", "/api/proposals/", "/api/messages/"])
+def test_pages_read_ids_first_keep_the_lists_order_and_rows(busy_world, freelancer_api, path):
+    whole = freelancer_api.get(f"{path}?page_size=100").json()["results"]
+    paged = []
+    for page in range(1, 12):
+        body = freelancer_api.get(f"{path}?page_size=10&page={page}").json()
+        paged.extend(body.get("results", []))
+    # Eleven pages of ten hold all 105 rows; the first hundred are the single page of 100, in the same order.
+    assert len({row["id"] for row in paged}) == len(paged) == ROWS
+    assert [row["id"] for row in paged][:100] == [row["id"] for row in whole]
+    assert paged[:3] == whole[:3]
