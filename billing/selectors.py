@@ -42,7 +42,19 @@ def escrow_visible_to(user) -> QuerySet[Escrow]:
         return qs.none()
     if _can(user, "billing.view_escrow"):
         return qs
-    return qs.filter(Q(client=user) | Q(contract__freelancer=user))
+    return qs.filter(contract_id__in=_contract_ids_of(user))
+
+
+def _contract_ids_of(user) -> QuerySet:
+    """The ids of the contracts the user is a party to. An escrow (and its client) always belongs to its contract,
+    so "my escrow" is the escrow of these contracts: two index scans on contracts, then escrow by contract, where
+    an OR across the join would read every escrow row."""
+    return Contract.objects.filter(Q(client=user) | Q(freelancer=user)).values("pk")
+
+
+def escrows_of(user) -> QuerySet[Escrow]:
+    """The escrow of every contract the user is a party to (as client or freelancer), whatever their staff rights."""
+    return Escrow.objects.filter(contract_id__in=_contract_ids_of(user))
 
 
 def payments_visible_to(user) -> QuerySet[Payment]:
@@ -71,7 +83,7 @@ def fees_visible_to(user) -> QuerySet[TransactionFee]:
         return qs.none()
     if _can(user, "billing.view_transactionfee"):
         return qs
-    return qs.filter(Q(payment__from_user=user) | Q(payment__to_user=user))
+    return qs.filter(payment_id__in=Payment.objects.filter(Q(from_user=user) | Q(to_user=user)).values("pk"))
 
 
 def payouts_visible_to(user) -> QuerySet[Payout]:
@@ -135,8 +147,8 @@ def wallet(*, user, currency: str | None = None) -> dict:
             purpose__in=[AccountPurpose.FREELANCER_AVAILABLE, AccountPurpose.FREELANCER_PENDING],
         ).values_list("purpose", "balance")
     )
-    in_escrow = Escrow.objects.filter(
-        Q(client=user) | Q(contract__freelancer=user), currency=currency, status__in=MONEY_HOLDING_STATUSES,
+    in_escrow = escrows_of(user).filter(
+        currency=currency, status__in=MONEY_HOLDING_STATUSES,
     ).aggregate(total=Coalesce(Sum(F("amount") - F("released_amount") - F("refunded_amount")), Value(ZERO),
                                output_field=MONEY_OUTPUT))["total"]
     releases = Payment.objects.filter(payment_type=PaymentType.RELEASE, status=PaymentStatus.COMPLETED,

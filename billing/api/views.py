@@ -4,7 +4,6 @@ Every answer carries `Cache-Control: no-store`; money POSTs honour `Idempotency-
 import csv
 
 import django_filters
-from django.db.models import Q
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -23,7 +22,7 @@ from megilance.api.pagination import LargeListPagination
 
 from .. import selectors
 from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent
-from ..models import Escrow, EscrowStatus, Payment, PaymentStatus, PaymentType, PayoutStatus, RefundStatus
+from ..models import EscrowStatus, Payment, PaymentStatus, PaymentType, PayoutStatus, RefundStatus
 from ..services import escrow as escrow_services
 from ..services import payouts as payout_services
 from ..services import refunds as refund_services
@@ -148,7 +147,7 @@ class EscrowViewSet(NoStoreMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         raw = request.query_params.get("contract_id")
         if raw in (None, ""):
             # The caller's own totals, as client or freelancer (even for staff, who may see more).
-            escrows = Escrow.objects.filter(Q(client=request.user) | Q(contract__freelancer=request.user))
+            escrows = selectors.escrows_of(request.user)
             return Response(s.EscrowBalanceSerializer(selectors.escrow_balance(escrows=escrows)).data)
         if not str(raw).isdigit():
             raise ValidationError({"contract_id": ["A contract id is a number."]})
