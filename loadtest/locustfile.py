@@ -88,8 +88,11 @@ class Freelancer(MegiLanceUser):
                                     "Here is how I would plan the work and the milestones.",
                     "availability": "this week"}, name="POST /api/proposals/ [write]",
                     catch_response=True) as response:
-                # 409: this freelancer already bid on the project (a right answer, not an error).
-                if response.status_code in (201, 409):
+                # A second bid on the same project, or on one that closed meanwhile, is refused with 400 and
+                # its code (API.md): a right answer, not an error.
+                refused = response.status_code == 400 and response.json().get("code") in (
+                    "duplicate_proposal", "project_not_open")
+                if response.status_code == 201 or refused:
                     response.success()
 
 

@@ -81,6 +81,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker; above 1 the workers are gunicorn's gthread workers")
     args = parser.parse_args()
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/9")
     setup()
@@ -95,10 +97,12 @@ def main() -> None:
     connection.close()
     print(f"# Load test, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"# machine: {machine()}")
-    print(f"# {args.users} users for {args.minutes:g} min against gunicorn with {args.workers} workers; "
+    print(f"# {args.users} users for {args.minutes:g} min against gunicorn with {args.workers} workers"
+          f"{f' of {args.threads} threads' if args.threads > 1 else ''}; "
           f"{len(accounts['client'])} clients with "
           f"{sum(len(c['escrows']) for c in accounts['client'])} funded escrows to release")
-    with gunicorn(workers=args.workers, log_path=str(folder / "gunicorn.log")) as port:
+    threads = {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": str(args.threads)} if args.threads > 1 else {}
+    with gunicorn(workers=args.workers, extra_env=threads, log_path=str(folder / "gunicorn.log")) as port:
         # People arrive signed in, as on a live site where a session lasts for days: each account logs in once
         # through the API before the clock starts, one at a time, and those log-ins are reported on their own.
         # (Fifty password hashes in the first seconds would otherwise queue every read behind them.)
