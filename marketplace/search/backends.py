@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Skill, UserSkill
 
 from ..models import Category, Project, ProjectTag, Tag
-from .sql import TS_CONFIG
+from .sql import NEAREST_WORDS, TS_CONFIG
 
 # Counts are exact up to here; above it the planner's estimate stands in (the response says so).
 EXACT_COUNT = 1000
@@ -57,6 +57,11 @@ def query_terms(q: str) -> tuple[list[str], list[str]]:
             continue
         (excluded if negative else wanted).append(token)
     return wanted[:10], excluded[:10]
+
+
+def _words(q: str) -> list[str]:
+    """The plain words of a query, lower-cased, at most eight (operators and quotes dropped)."""
+    return re.findall(r"\w+", q.lower())[:8]
 
 
 def like_prefix(text: str) -> str:
@@ -198,8 +203,10 @@ PROJECT_RECENCY = RawSQL(
 class PostgresBackend(SearchBackend):
     name = "postgres"
     supports_typos = True
-    # Word similarity (0..1) a title word must reach to count as a typo of the query.
+    # Word similarity (0..1) a name must reach to count as a typo of the query (freelancer names).
     typo_threshold = 0.5
+    # Trigram similarity (0..1) a known title word must reach to replace a query term (pg_trgm's default).
+    word_threshold = 0.3
 
     def _query(self, q):
         return SearchQuery(q, search_type="websearch", config=TS_CONFIG)
@@ -216,9 +223,21 @@ class PostgresBackend(SearchBackend):
         return matches.model.objects.filter(pk__in=newest).annotate(score=score).order_by("-score", "-id")
 
     def typo_projects(self, qs, q):
-        self._set_threshold()
-        return (qs.filter(title__trigram_word_similar=q)
-                .annotate(score=TrigramWordSimilarity(q, "title")).order_by("-score", "-id"))
+        """Each term replaced by the nearest word of a public project title (sql.NEAREST_WORDS), then the
+        ordinary search with the corrected words; nothing when no term has a near word or nothing changed."""
+        corrected = self.corrected(q)
+        if not corrected or corrected == " ".join(_words(q)):
+            return qs.none()
+        return self.rank_projects(self.filter_projects(qs, corrected), corrected, RANK_WINDOW)
+
+    def corrected(self, q: str) -> str:
+        terms = _words(q)
+        if not terms:
+            return ""
+        with connection.cursor() as cursor:
+            cursor.execute("SET pg_trgm.similarity_threshold = %s", [self.word_threshold])
+            cursor.execute(NEAREST_WORDS, [terms])
+            return " ".join(word for _, word in cursor.fetchall())
 
     def filter_users(self, qs, q):
         return qs.filter(search_vector=self._query(q))

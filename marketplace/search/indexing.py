@@ -27,6 +27,7 @@ def search_index_projects(project_ids: Iterable[int]) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(sql.INDEX_PROJECTS, [ids])
+        cursor.execute(sql.ADD_SEARCH_WORDS, [ids])
 
 
 def search_index_user(user_id: int) -> None:
@@ -48,3 +49,13 @@ def search_reindex_all() -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql.INDEX_ALL_PROJECTS)
         cursor.execute(sql.INDEX_ALL_USERS)
+    search_words_rebuild()
+
+
+def search_words_rebuild() -> None:
+    """Recount the known title words from every public project (the "did you mean" table)."""
+    if not _enabled():
+        return
+    with connection.cursor() as cursor:
+        for statement in sql.REBUILD_SEARCH_WORDS:
+            cursor.execute(statement)

@@ -34,6 +34,41 @@ INDEX_ALL_USERS = f"UPDATE users u SET search_vector = {USER_VECTOR}"
 
 EXTENSIONS = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
 
+# "Did you mean": the distinct words of public project titles and how many titles hold each. A query that matches
+# nothing looks up the nearest known word of each term here (a trigram index over tens of thousands of words,
+# where the same lookup over a million titles reads every title sharing a few letters), then searches again
+# with the corrected words. New titles add their words as they are indexed; `manage.py search_words` (nightly by
+# beat, and after a bulk load) recounts them.
+PUBLIC_TITLES = "SELECT to_tsvector('simple', title) FROM projects " \
+                "WHERE status = 'open' AND visibility = 'public' AND NOT is_hidden"
+SEARCH_WORDS_TABLE = [
+    "CREATE TABLE IF NOT EXISTS search_words (word text PRIMARY KEY, ndoc integer NOT NULL DEFAULT 1)",
+    "CREATE INDEX IF NOT EXISTS search_words_trgm ON search_words USING gin (word gin_trgm_ops)",
+]
+REBUILD_SEARCH_WORDS = [
+    "DELETE FROM search_words",
+    f"INSERT INTO search_words (word, ndoc) SELECT word, ndoc FROM ts_stat($${PUBLIC_TITLES}$$) "
+    "WHERE length(word) BETWEEN 2 AND 60",
+    "ANALYZE search_words",
+]
+ADD_SEARCH_WORDS = """
+    INSERT INTO search_words (word)
+    SELECT DISTINCT w.lexeme FROM projects p, unnest(to_tsvector('simple', p.title)) w
+    WHERE p.id = ANY(%s) AND p.status = 'open' AND p.visibility = 'public' AND NOT p.is_hidden
+      AND length(w.lexeme) BETWEEN 2 AND 60
+    ON CONFLICT (word) DO NOTHING
+"""
+# The nearest known word of each term (similarity at least pg_trgm.similarity_threshold), the more common first
+# among equals; a term that is itself a known word comes back unchanged.
+NEAREST_WORDS = """
+    SELECT t.term, w.word FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, n)
+    CROSS JOIN LATERAL (
+        SELECT word FROM search_words WHERE word %% t.term
+        ORDER BY similarity(word, t.term) DESC, ndoc DESC, word LIMIT 1
+    ) w
+    ORDER BY t.n
+"""
+
 # GIN for full-text matching; trigram GIN for typo tolerance; b-trees on lower(...) in the "C" collation answer
 # "starts with, in order" for autocomplete: the scan starts at the prefix and stops after a few rows, however
 # common the prefix (a text_pattern_ops index finds the prefix too, but cannot give the order, so a common

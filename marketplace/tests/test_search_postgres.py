@@ -92,3 +92,37 @@ def test_search_indexes_exist():
         names = {row[0] for row in cursor.fetchall()}
     assert {"projects_search_vector_gin", "projects_search_public_gin", "projects_title_trgm",
             "projects_title_prefix_c", "users_search_vector_gin", "users_name_trgm", "users_name_prefix_c"} <= names
+
+
+def test_a_typo_is_corrected_from_the_known_words_of_public_titles(api):
+    public = ProjectFactory(title="Kubernetes migration for a bakery", description="Move the shop to a cluster.")
+    ProjectFactory(title="Confidential xylophone tuning", visibility="private")
+    body = api.get("/api/search/projects", {"q": "kubernetis"}).json()
+    assert body["fuzzy"] is True and ids_of(body) == [public.pk]
+    # A word only a private project's title holds is not known, so it corrects nothing.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_words WHERE word = 'xylophone'")
+        assert cursor.fetchone()[0] == 0
+    body = api.get("/api/search/projects", {"q": "xylophon"}).json()
+    assert body["fuzzy"] is True and body["results"] == []
+
+
+def test_search_words_are_recounted_by_the_command_and_on_the_beat(api):
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    ProjectFactory(title="Shopify theme tweaks")
+    ProjectFactory(title="Shopify store setup")
+    out = StringIO()
+    call_command("rebuild_search_words", stdout=out)
+    assert "known words" in out.getvalue()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ndoc FROM search_words WHERE word = 'shopify'")
+        assert cursor.fetchone()[0] == 2
+    assert "marketplace.rebuild_search_words" in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+def ids_of(body):
+    return [row["id"] for row in body["results"]]

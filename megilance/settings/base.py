@@ -280,6 +280,9 @@ VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
+# Search: the known title words that correct typos, recounted nightly (marketplace/tasks.py).
+CELERY_BEAT_SCHEDULE["marketplace-rebuild-search-words"] = {
+    "task": "marketplace.rebuild_search_words", "schedule": crontab(minute=15, hour=3)}
 CELERY_BEAT_SCHEDULE["engagement-notification-digest"] = {
     "task": "engagement.send_notification_digests", "schedule": timedelta(days=1)}
 CELERY_BEAT_SCHEDULE["engagement-analytics-rollup"] = {

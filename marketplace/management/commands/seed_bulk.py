@@ -349,7 +349,7 @@ class Command(BaseCommand):
 
     def build_search_indexes(self):
         statements = [stmt for _, stmt in sql.PROJECT_INDEXES[:4]]
-        bar = ProgressBar(len(statements) + 1, "search indexes", stream=self.stdout)
+        bar = ProgressBar(len(statements) + 2, "search indexes", stream=self.stdout)
         with bar, connection.cursor() as cursor:
             # Foreign-key checks are deferred; an index cannot be built while some are pending (inside a test's
             # transaction), so run them now.
@@ -363,6 +363,9 @@ class Command(BaseCommand):
             for table in ("projects", "users", "project_skills", "project_tags", "user_skills", "skills", "tags",
                           "categories"):
                 cursor.execute(f"ANALYZE {table}")
+            bar.advance()
+            for statement in sql.REBUILD_SEARCH_WORDS:  # the known title words that correct typos
+                cursor.execute(statement)
             bar.advance()
 
     def activity(self, opts):
