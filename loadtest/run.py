@@ -90,6 +90,11 @@ def main() -> None:
     from django.db import connection
 
     accounts = prepare_accounts(freelancers=args.users, clients=args.users)
+    # Rate limits count per user in the cache (Redis); a run earlier the same hour by the same accounts would
+    # still be counted against them, so each run starts with fresh counters, as new visitors would.
+    from django.core.cache import cache
+
+    cleared = cache.delete_pattern("*throttle_*") if hasattr(cache, "delete_pattern") else 0
     folder = Path(tempfile.mkdtemp(prefix="megilance-loadtest-"))
     accounts_file = folder / "accounts.json"
     accounts_file.write_text(json.dumps(accounts))
@@ -100,7 +105,8 @@ def main() -> None:
     print(f"# {args.users} users for {args.minutes:g} min against gunicorn with {args.workers} workers"
           f"{f' of {args.threads} threads' if args.threads > 1 else ''}; "
           f"{len(accounts['client'])} clients with "
-          f"{sum(len(c['escrows']) for c in accounts['client'])} funded escrows to release")
+          f"{sum(len(c['escrows']) for c in accounts['client'])} funded escrows to release; "
+          f"{cleared} rate-limit counters of earlier runs cleared")
     threads = {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": str(args.threads)} if args.threads > 1 else {}
     with gunicorn(workers=args.workers, extra_env=threads, log_path=str(folder / "gunicorn.log")) as port:
         # People arrive signed in, as on a live site where a session lasts for days: each account logs in once
