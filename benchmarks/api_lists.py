@@ -63,6 +63,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--naive-requests", type=int, default=None,
+                        help="requests per naive cell (default: --requests); the naive lists take seconds each")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--lists", default=",".join(LISTS))
     parser.add_argument("--json", help="also write the numbers to this file")
@@ -71,7 +73,8 @@ def main() -> None:
     email, password, sizes = prepare_user()
     print(f"# API list endpoints, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"# machine: {machine()}")
-    print(f"# gunicorn workers: {args.workers}, {args.requests} requests per cell, {args.concurrency} clients")
+    print(f"# gunicorn workers: {args.workers}, {args.requests} requests per cell "
+          f"({args.naive_requests or args.requests} for the naive lists), {args.concurrency} clients")
     print("# rows visible to the signed-in freelancer: " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
     rows = []
     with gunicorn(workers=args.workers, log_path="/tmp/megilance-bench-gunicorn.log") as port:
@@ -85,8 +88,9 @@ def main() -> None:
                 paths = {"real": f"{LISTS[name]}?page_size={size}",
                          "naive": f"/baseline/naive/{name}/?page_size={size}",
                          "ceiling": f"/baseline/ceiling/{name}/?page_size={size}"}
-                result = {v: measure(port, p, token=token, requests=args.requests, concurrency=args.concurrency,
-                                      warmup=args.warmup)
+                result = {v: measure(port, p, token=token, concurrency=args.concurrency, warmup=args.warmup,
+                                      requests=args.naive_requests or args.requests if v == "naive"
+                                      else args.requests)
                           for v, p in paths.items()}
                 ratio_ceiling = result["real"].rps / result["ceiling"].rps
                 ratio_naive = result["real"].rps / result["naive"].rps
