@@ -196,7 +196,11 @@ def freelancer_matches(query: FreelancerQuery) -> QuerySet[User]:
     if query.location:
         qs = qs.filter(location__icontains=query.location)
     if query.min_rating is not None:
-        qs = qs.filter(avg_rating__gte=query.min_rating)
+        # One grouped pass over the visible reviews, joined to the freelancers, rather than filtering on the
+        # per-row rating subquery (which computes the rating of every active freelancer first).
+        rated = (_visible_reviews().order_by().values("reviewee_id").annotate(v=Avg("rating"))
+                 .filter(v__gte=query.min_rating).values("reviewee_id"))
+        qs = qs.filter(pk__in=rated)
     if query.available is True:
         qs = qs.filter(active_contracts__lt=AVAILABLE_BELOW_ACTIVE_CONTRACTS)
     elif query.available is False:

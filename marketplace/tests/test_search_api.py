@@ -277,3 +277,29 @@ def test_large_results_rank_the_newest_window_and_flag_the_count(api, monkeypatc
     people_body = api.get("/api/search/freelancers").json()
     assert people_body["count_is_estimate"] is estimated
     assert {row["id"] for row in people_body["results"]} == {people["ana"].pk, people["ben"].pk}
+
+
+def test_min_rating_counts_only_visible_reviews(api, people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from marketplace.tests.factories import ContractFactory, ReviewFactory
+
+    ana, ben = people["ana"], people["ben"]
+    ReviewFactory(contract=ContractFactory(freelancer=ana, status=ContractStatus.COMPLETED), rating=5)
+    ReviewFactory(contract=ContractFactory(freelancer=ana, status=ContractStatus.COMPLETED), rating=4)
+    ReviewFactory(contract=ContractFactory(freelancer=ben, status=ContractStatus.COMPLETED), rating=3)
+    # Neither a removed review nor one still hidden by the double-blind window lifts Ben's rating.
+    ReviewFactory(contract=ContractFactory(freelancer=ben, status=ContractStatus.COMPLETED), rating=5,
+                  is_removed=True)
+    ReviewFactory(contract=ContractFactory(freelancer=ben, status=ContractStatus.COMPLETED), rating=5,
+                  visible_at=timezone.now() + timedelta(days=3))
+
+    def get(**params):
+        body = api.get("/api/search/freelancers", params).json()
+        return body["count"], [row["id"] for row in body["results"]]
+
+    assert get(min_rating="4.5") == (1, [ana.pk])
+    assert get(min_rating="3") == (2, [ana.pk, ben.pk])
+    assert get(min_rating="3.5", q="python") == (1, [ana.pk])
