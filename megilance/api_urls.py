@@ -1,7 +1,7 @@
 """Every API route, mounted at /api/. Each app contributes its own urls module."""
 
 from django.urls import include, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .api import exceptions, health
 
@@ -9,7 +9,7 @@ urlpatterns = [
     re_path(r"^health/live/?$", health.live, name="health-live"),
     re_path(r"^health/ready/?$", health.ready, name="health-ready"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
-    re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    re_path(r"^docs/?$", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     re_path(r"", include("accounts.api.urls")),
     re_path(r"", include("accounts.uploads.api.urls")),
     re_path(r"", include("marketplace.api.urls")),

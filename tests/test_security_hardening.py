@@ -2,6 +2,7 @@
 money and personal-data answers are never cached."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,41 @@ def test_a_ticket_whose_subject_has_a_newline_is_accepted_and_mailed_on_one_line
     assert response.status_code == 201, response.content
     assert mail.outbox
     assert all("\n" not in message.subject for message in mail.outbox)
+
+
+def test_scripts_run_only_from_files_no_inline_script_is_allowed():
+    from megilance.security import DEFAULT_POLICY
+
+    assert DEFAULT_POLICY["script-src"] == ["'self'", "https://js.stripe.com"]
+    assert "'unsafe-eval'" not in DEFAULT_POLICY["script-src"]
+
+
+INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.IGNORECASE)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.IGNORECASE)
+
+
+def _project_templates():
+    from django.conf import settings
+
+    folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
+    folders += [path for path in ROOT.glob("*/templates") if ".venv" not in path.parts]
+    return sorted({path for folder in folders for path in folder.rglob("*.html")})
+
+
+def test_no_template_carries_an_inline_script_or_event_handler():
+    """The policy allows no inline script, so such a template would silently stop working in the browser."""
+    templates = _project_templates()
+    assert len(templates) > 50
+    offenders = []
+    for path in templates:
+        text = path.read_text()
+        if INLINE_HANDLER.search(text) or INLINE_SCRIPT.search(text):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_api_docs_load_their_script_from_a_url_of_their_own(client):
+    page = client.get("/api/docs/").content.decode()
+    assert INLINE_SCRIPT.search(page) is None
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200 and b"SwaggerUIBundle" in script.content

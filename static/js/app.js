@@ -42,3 +42,19 @@ document.addEventListener("click", function (event) {
     if (!menu.contains(event.target)) menu.removeAttribute("open");
   });
 });
+
+// Forms that ask before they act (releasing money, withdrawing a proposal): the question is in data-confirm.
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
+// A select that applies itself (filters, contract pickers) submits its form when it changes.
+document.addEventListener("change", function (event) {
+  var select = event.target.closest("select[data-autosubmit]");
+  if (select && select.form) select.form.submit();
+});
+// Filter panels marked data-open-wide start open on a wide screen and folded on a phone (results first).
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.matchMedia("(min-width: 900px)").matches) return;
+  document.querySelectorAll("details[data-open-wide]").forEach(function (panel) { panel.open = true; });
+});

@@ -95,9 +95,18 @@ def test_client_posts_freelancer_bids_client_hires_and_both_see_the_contract(
     top(phone_page)
     screenshot(phone_page, "contract-phone")
 
-    # The client approves it (after the browser's confirmation dialog).
-    page.once("dialog", lambda dialog: dialog.accept())
+    # The client approves it after the browser's confirmation (static/js/app.js; the page allows no inline
+    # script): declining leaves the milestone as it was, accepting pays.
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.reload()
+    page.get_by_test_id("approve-milestone").click()
+    expect(page.get_by_test_id("milestone-status")).to_have_text("Submitted")
+    assert asked and asked[0].startswith("Approve “") and "release" in asked[0]
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("approve-milestone").click()
     expect(page.get_by_test_id("milestone-status")).to_have_text("Approved")
     assert contract.milestones.get().status == MilestoneStatus.APPROVED
@@ -108,6 +117,7 @@ def test_client_posts_freelancer_bids_client_hires_and_both_see_the_contract(
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("complete-contract").click()
     expect(page.get_by_test_id("contract-status")).to_have_text("Completed")
+    assert refused == []
     review_form = page.get_by_test_id("review-form")
     review_form.get_by_label("5 – Excellent").check()
     review_form.get_by_label("Comment").fill("Bob mapped our messy SKUs without complaint and shipped early.")
