@@ -32,14 +32,32 @@ def contracts_with_summary() -> QuerySet[Contract]:
     )
 
 
-def contract_list_for(*, user) -> QuerySet[Contract]:
-    """The contracts `user` is a party to; staff with the view permission see all."""
-    qs = contracts_with_summary()
+def contract_list_for(*, user, summary: bool = True) -> QuerySet[Contract]:
+    """The contracts `user` is a party to; staff with the view permission see all. Without `summary`, the rows
+    carry no milestone counts: a list pages them first and adds the counts of its page (milestone_summary_attach),
+    so that neither its count nor its page groups every milestone of every contract."""
+    qs = contracts_with_summary() if summary else Contract.objects.select_related("client", "freelancer")
     if not _signed_in(user):
         return qs.none()
     if _staff_may(user, "marketplace.view_contract"):
         return qs
     return qs.filter(Q(client=user) | Q(freelancer=user))
+
+
+def milestone_summary_attach(contracts: list[Contract]) -> list[Contract]:
+    """Set the counts contracts_with_summary annotates (milestones_total, milestones_<status>) on these contracts,
+    with one grouped query."""
+    counts: dict[int, dict[str, int]] = {c.pk: {} for c in contracts}
+    rows = (Milestone.objects.filter(contract_id__in=list(counts)).order_by().values("contract_id", "status")
+            .annotate(n=Count("pk")))
+    for row in rows:
+        counts[row["contract_id"]][row["status"]] = row["n"]
+    for contract in contracts:
+        by_status = counts[contract.pk]
+        contract.milestones_total = sum(by_status.values())
+        for status in MilestoneStatus.values:
+            setattr(contract, f"milestones_{status}", by_status.get(status, 0))
+    return contracts
 
 
 def contract_visible_to(*, user) -> QuerySet[Contract]:

@@ -76,7 +76,15 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
-        return selectors.contract_list_for(user=self.request.user)
+        return selectors.contract_list_for(user=self.request.user, summary=self.action != "list")
+
+    def list(self, request, *args, **kwargs):
+        # The page first, then the milestone counts of its contracts (one grouped query for the page).
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = selectors.milestone_summary_attach(list(page if page is not None else queryset))
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def _answer(self, contract: Contract, code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.contracts_with_summary().get(pk=contract.pk)

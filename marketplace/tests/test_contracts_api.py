@@ -106,11 +106,12 @@ def test_list_query_count_is_constant(client_api, client_user, freelancer, djang
 
     add()
     add()
-    with django_assert_num_queries(3):
+    # count, page, the page's milestone counts (one grouped query), and the session check
+    with django_assert_num_queries(4):
         response = client_api.get("/api/contracts/")
     assert response.json()["count"] == 2
     add()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client_api.get("/api/contracts/")
     assert response.json()["count"] == 3
     assert all(row["milestones_summary"]["total"] == 2 for row in response.json()["results"])
@@ -343,3 +344,12 @@ def test_freelancer_may_not_pause_and_outsider_gets_404(freelancer_api, outsider
 def test_paused_contract_can_still_be_completed(client_api, contract):
     client_api.post(url(contract, "pause"))
     assert client_api.post(url(contract, "complete")).status_code == 200
+
+
+def test_the_list_shows_the_same_milestone_counts_as_the_contract(client_api, contract):
+    """The list adds its page's counts after paging (milestone_summary_attach); they match the detail's."""
+    detail = client_api.get(url(contract)).json()["milestones_summary"]
+    listed = next(row for row in client_api.get("/api/contracts/").json()["results"] if row["id"] == contract.pk)
+    assert listed["milestones_summary"] == detail
+    assert detail["total"] == 2 and detail["approved"] == 1 and detail["pending"] == 1
+    assert set(detail) == {"total", "pending", "funded", "in_progress", "submitted", "approved", "rejected", "paid"}
