@@ -1,7 +1,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone as dj_timezone
 from django.utils.text import slugify
@@ -221,7 +221,8 @@ class BillingProfile(models.Model):
     city = models.CharField(max_length=100, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
     region = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 country code.")
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 country code.", validators=[
+        RegexValidator(r"^[A-Za-z]{2}$", "A two-letter ISO 3166 country code.")])
     tax_id = models.CharField(max_length=50, blank=True, help_text="VAT number or other tax id.")
     billing_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -232,6 +233,15 @@ class BillingProfile(models.Model):
 
     def __str__(self):
         return f"Billing profile of {self.user_id}"
+
+    def save(self, *args, **kwargs):
+        self.country = self.country.upper()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def of(cls, user) -> "BillingProfile":
+        """The person's saved details, or empty unsaved ones for them (nothing saved yet)."""
+        return cls.objects.filter(user=user).first() or cls(user=user)
 
     def address_lines(self) -> list[str]:
         city_line = " ".join(part for part in (self.postal_code, self.city) if part)

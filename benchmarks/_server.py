@@ -64,13 +64,18 @@ def gunicorn(workers: int = 2, extra_env: dict | None = None, log_path: str | No
             time.sleep(0.5)
         yield port
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=30)
         log.close()
+
+
+def stop(process: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM, and SIGKILL if the process is still there after `timeout` seconds."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def request(port, method, path, body=None, token=None, connection=None):

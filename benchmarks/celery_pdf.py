@@ -11,7 +11,6 @@ the end. Baselines: the same task called in-process (`apply()`, no broker) and t
 import argparse
 import logging
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -41,7 +40,7 @@ def main() -> None:
     media = tempfile.mkdtemp(prefix="megilance-bench-media-")
     os.environ["MEDIA_ROOT"] = media
     setup()
-    from _server import machine
+    from _server import machine, stop
 
     from billing.invoice_tasks import build_invoice_pdf
     from billing.models import Invoice
@@ -99,12 +98,7 @@ def main() -> None:
         print(line("invoice PDF built by the worker (round trip)", built))
         print(f"worker/in-process at p50: {statistics.median(built) / statistics.median(rendered):.2f}x")
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker, timeout=60)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Escrow release throughput: billing.services.escrow.escrow_release (row locks, ledger, events) from several
 processes against pgbench running the same locking and ledger SQL (benchmarks/escrow_release.sql) on other escrows
-of the same database, then the ledger invariants (ledger_check's checks as set-based SQL: benchmarks/_ledger.py).
+of the same database, then the ledger invariants (billing.services.ledger.ledger_differences, as ledger_check).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/megilance_perf REDIS_URL=redis://127.0.0.1:6379/9 \
         python benchmarks/escrow.py [--releases 300] [--clients 4]
@@ -115,10 +115,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
     setup()
-    from _ledger import ledger_violations
     from _server import machine
     from django.conf import settings
     from django.db import connection
+
+    from billing.services.ledger import ledger_differences
 
     print(f"# Escrow release throughput, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"# machine: {machine()}; {args.clients} concurrent clients per side, {args.releases} releases per side")
@@ -144,10 +145,9 @@ def main() -> None:
         cursor.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
         deadlocks = cursor.fetchone()[0]
     started = time.perf_counter()
-    violations = ledger_violations()
-    problems = [f"{name}: {n}" for name, n in violations.items() if n]
+    problems = ledger_differences()  # what manage.py ledger_check runs
     checked = time.perf_counter() - started
-    print(f"ledger invariants after both: {sum(violations.values())} violations (checked in {checked:.0f}s)"
+    print(f"ledger invariants after both: {len(problems)} differences (checked in {checked:.0f}s)"
           f"; deadlocks recorded for this database so far: {deadlocks}")
     for problem in problems[:10]:
         print(f"  {problem}")

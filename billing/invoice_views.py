@@ -422,13 +422,9 @@ class BillingProfileForm(forms.ModelForm):
 @login_required
 def billing_profile(request):
     """The details printed on the person's invoices; each invoice keeps a copy from the day it was issued."""
-    profile = BillingProfile.objects.filter(user=request.user).first() or BillingProfile(user=request.user)
-    form = BillingProfileForm(request.POST or None, instance=profile)
+    form = BillingProfileForm(request.POST or None, instance=BillingProfile.of(request.user))
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.user = request.user
-        saved.country = saved.country.upper()
-        saved.save()
+        form.save()
         messages.success(request, "Billing details saved. New invoices will show them.")
         return redirect("invoices:billing-profile")
     return render(request, "invoices/billing_profile.html", {"form": form})

@@ -1,6 +1,8 @@
 """The provider-facing API: signed webhooks from Stripe and PayPal, saved payment methods (SetupIntents) and
 payout-account onboarding (Stripe Connect Express, a PayPal email)."""
 
+from abc import ABC, abstractmethod
+
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -37,17 +39,16 @@ class WebhookAckSerializer(serializers.Serializer):
     event_id = serializers.CharField()
 
 
-class _WebhookView(APIView):
+class _WebhookView(APIView, ABC):
     """No session, no JWT: the provider's signature on the raw body is the only credential."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes: list = []
 
-    def receive(self, request):
-        """Verify the provider's signature on `request.body` and record the event; each provider's view
-        implements it."""
-        raise NotImplementedError(f"{type(self).__name__} must verify and record its provider's events")
+    @abstractmethod
+    def receive(self, request) -> tuple:
+        """Verify the provider's signature on `request.body` and record the event: (event, created)."""
 
     def post(self, request, *args, **kwargs):
         # request.body is the exact bytes the provider signed; request.data is never touched (parsing and

@@ -273,11 +273,6 @@ class BillingProfileSerializer(serializers.ModelSerializer):
                   "country", "tax_id", "billing_email", "updated_at"]
         read_only_fields = ["updated_at"]
 
-    def validate_country(self, value):
-        if value and (len(value) != 2 or not value.isalpha()):
-            raise serializers.ValidationError("A two-letter ISO 3166 country code.")
-        return value.upper()
-
 
 @extend_schema(tags=["invoices"])
 class BillingProfileView(APIView):
@@ -287,8 +282,7 @@ class BillingProfileView(APIView):
 
     @extend_schema(responses={200: BillingProfileSerializer, **_errors(401)})
     def get(self, request):
-        profile = BillingProfile.objects.filter(user=request.user).first() or BillingProfile(user=request.user)
-        return Response(BillingProfileSerializer(profile).data)
+        return Response(BillingProfileSerializer(BillingProfile.of(request.user)).data)
 
     @extend_schema(request=BillingProfileSerializer, responses={200: BillingProfileSerializer, **_errors(400, 401)})
     def put(self, request):
@@ -299,8 +293,7 @@ class BillingProfileView(APIView):
         return self._save(request, partial=True)
 
     def _save(self, request, *, partial: bool):
-        profile = BillingProfile.objects.filter(user=request.user).first() or BillingProfile(user=request.user)
-        serializer = BillingProfileSerializer(profile, data=request.data, partial=partial)
+        serializer = BillingProfileSerializer(BillingProfile.of(request.user), data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         # Only the caller's own row: an invoice already issued keeps the details it was issued with.
         serializer.save(user=request.user)

@@ -114,3 +114,13 @@ def test_billing_details_page_saves_the_profile(freelancer):
     response = page.post("/invoices/billing-details/", {"legal_name": "Bob B.", "country": "pt", "tax_id": "PT1"})
     assert response.status_code == 302
     assert freelancer.billing_profile.country == "PT"
+
+
+def test_billing_details_page_and_api_refuse_the_same_bad_country(freelancer, freelancer_api):
+    from accounts.models import BillingProfile
+
+    page = browser(freelancer).post("/invoices/billing-details/", {"legal_name": "Bob B.", "country": "12"})
+    assert page.status_code == 200 and b"A two-letter ISO 3166 country code." in page.content
+    api = freelancer_api.put("/api/billing-profile", {"legal_name": "Bob B.", "country": "12"}, format="json")
+    assert api.status_code == 400 and api.json()["errors"]["country"] == ["A two-letter ISO 3166 country code."]
+    assert not BillingProfile.objects.filter(user=freelancer).exists()

@@ -7,7 +7,6 @@ laptop needs nothing) matches every word with a case-insensitive `contains` and 
 Another engine (OpenSearch) would be a third class with the same methods.
 """
 
-import json
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from accounts.models import Skill, UserSkill
+from megilance.queries import planner_estimate
 
 from ..models import Category, Project, ProjectTag, Tag
 from .sql import NEAREST_WORDS, TS_CONFIG
@@ -260,12 +260,7 @@ class PostgresBackend(SearchBackend):
     def count(self, qs):
         # The planner's estimate first (planning only, no rows read): a query it expects to match many times
         # the exact limit answers with the estimate and never counts. Otherwise count exactly up to the limit.
-        sql, params = qs.order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        plan = plan if isinstance(plan, list) else json.loads(plan)
-        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        estimate = planner_estimate(qs)
         if estimate > 5 * EXACT_COUNT:
             return Counted(estimate, is_estimate=True)
         capped = super().count(qs)

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Role, Skill, User, UserSkill
+from megilance.queries import rows_in_order
 
 from ..models import Contract, ContractStatus, Project, ProjectStatus, Review, Tag
 from ..selectors import category_descendant_ids, project_list, project_public_list
@@ -113,10 +114,7 @@ def _page_of(ordered: QuerySet, offset: int, limit: int) -> list[Project]:
     """Two steps: the page's ids in order from the projects table alone, then those rows with their client,
     category, skills and tags. Joining before the LIMIT would make the planner join every match."""
     ids = list(ordered.values_list("pk", flat=True)[offset:offset + limit])
-    if not ids:
-        return []
-    by_id = {p.pk: p for p in _with_project_relations(Project.objects.filter(pk__in=ids))}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    return rows_in_order(_with_project_relations(Project.objects.all()), ids)
 
 
 def project_search(query: ProjectQuery, *, viewer=None, offset: int = 0, limit: int = 20) -> SearchPage:

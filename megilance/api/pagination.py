@@ -1,10 +1,10 @@
-import json
-
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.response import Response
+
+from megilance.queries import planner_estimate, rows_in_order
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -45,8 +45,7 @@ class IdsFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()} if ids else {}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return self._get_page(rows_in_order(self.object_list, ids), number, self)
 
 
 class IdsFirstPagination(PageNumberPagination):
@@ -67,13 +66,8 @@ class EstimatedCountPaginator(Paginator):
         capped = self.object_list[: EXACT_COUNT_LIMIT + 1].count()
         if capped <= EXACT_COUNT_LIMIT or connection.vendor != "postgresql":
             return capped if capped <= EXACT_COUNT_LIMIT else self.object_list.count()
-        sql, params = self.object_list.order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        plan = plan if isinstance(plan, list) else json.loads(plan)
         self.is_estimate = True
-        return max(int(plan[0]["Plan"]["Plan Rows"]), capped)
+        return max(planner_estimate(self.object_list), capped)
 
 
 class IdsFirstEstimatedCountPaginator(IdsFirstPaginator, EstimatedCountPaginator):
