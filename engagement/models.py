@@ -141,7 +141,12 @@ class Notification(models.Model):
     class Meta:
         db_table = "notifications"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "is_read", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "is_read", "-created_at"]),
+            # The in-app list, newest first, and its count: an index-only walk of one person's entries.
+            models.Index(fields=["user", "-created_at", "-id"], condition=models.Q(in_app=True),
+                         name="notifications_inbox_idx"),
+        ]
 
     def __str__(self):
         return f"{self.notification_type} for {self.user_id}"

@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
+from accounts.selectors import with_person_summaries
+
 from .models import Contract, Milestone, MilestoneStatus, PortfolioItem, Review
 from .services.reviews import MODERATE_PERMISSION
 
@@ -36,7 +38,8 @@ def contract_list_for(*, user, summary: bool = True) -> QuerySet[Contract]:
     """The contracts `user` is a party to; staff with the view permission see all. Without `summary`, the rows
     carry no milestone counts: a list pages them first and adds the counts of its page (milestone_summary_attach),
     so that neither its count nor its page groups every milestone of every contract."""
-    qs = contracts_with_summary() if summary else Contract.objects.select_related("client", "freelancer")
+    qs = (contracts_with_summary() if summary
+          else with_person_summaries(Contract.objects.all(), "client", "freelancer"))
     if not _signed_in(user):
         return qs.none()
     if _staff_may(user, "marketplace.view_contract"):
@@ -52,10 +55,11 @@ def milestone_summary_attach(contracts: list[Contract]) -> list[Contract]:
             .annotate(n=Count("pk")))
     for row in rows:
         counts[row["contract_id"]][row["status"]] = row["n"]
+    statuses = MilestoneStatus.values
     for contract in contracts:
         by_status = counts[contract.pk]
         contract.milestones_total = sum(by_status.values())
-        for status in MilestoneStatus.values:
+        for status in statuses:
             setattr(contract, f"milestones_{status}", by_status.get(status, 0))
     return contracts
 

@@ -173,7 +173,9 @@ LIVE_PROPOSAL_STATUSES = (ProposalStatus.SUBMITTED, ProposalStatus.SHORTLISTED, 
 
 class Proposal(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="proposals")
-    freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals")
+    # Indexed below with the project: "the projects this freelancer bid on" is then read from the index alone.
+    freelancer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals",
+                                   db_index=False)
     # The project's client, copied when the proposal is made (a project never changes hands), so that "proposals
     # I sent or received" is two index scans on this table rather than a join to projects.
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals_received",
@@ -200,6 +202,7 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["project", "status"]),
             models.Index(fields=["freelancer", "-created_at"]),
+            models.Index(fields=["freelancer", "project"], name="proposals_freelancer_bids_idx"),
             models.Index(fields=["client", "-created_at"]),
         ]
         constraints = [

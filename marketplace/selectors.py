@@ -7,7 +7,7 @@ Moderation group, superusers) see everything. Anything else answers 404.
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
 
 from accounts.models import Skill, UserSkill
 
@@ -15,6 +15,7 @@ from .models import (
     Category,
     Project,
     ProjectStatus,
+    ProjectTag,
     Proposal,
     Tag,
     Visibility,
@@ -160,6 +161,23 @@ def project_list(*, viewer=None) -> QuerySet[Project]:
     # newest-first index still serves the page and the viewer's own rows are checked as it walks.
     bid_on = Proposal.objects.filter(freelancer_id=viewer.pk).order_by().values("project_id")
     return qs.filter(PUBLIC_PROJECT | Q(client_id=viewer.pk) | Q(pk__in=bid_on, is_hidden=False))
+
+
+def project_names_attach(projects: list[Project]) -> list[Project]:
+    """Set `skill_names` and `tag_names` (lists of names in alphabetical order) on a page of projects: one query
+    of (project id, kind, name) rows instead of a model instance for every skill and tag of the page. Pass a
+    queryset without the skill and tag prefetch (`.prefetch_related(None)`)."""
+    ids = [project.pk for project in projects]
+    skills = (Project.skills.through.objects.filter(project_id__in=ids)
+              .values_list("project_id", Value("skill_names"), "skill__name"))
+    tags = ProjectTag.objects.filter(project_id__in=ids).values_list("project_id", Value("tag_names"), "tag__name")
+    names = {(project.pk, attr): [] for project in projects for attr in ("skill_names", "tag_names")}
+    for project_id, attr, name in skills.union(tags, all=True).order_by("skill__name"):
+        names[(project_id, attr)].append(name)
+    for project in projects:
+        project.skill_names = names[(project.pk, "skill_names")]
+        project.tag_names = names[(project.pk, "tag_names")]
+    return projects
 
 
 def project_public_list() -> QuerySet[Project]:

@@ -1,19 +1,37 @@
 """Two query helpers the big lists and search share."""
 
+import hashlib
 import json
 
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
 
-def planner_estimate(queryset: QuerySet) -> int:
-    """How many rows PostgreSQL's planner expects `queryset` to return: planning only, no row is read."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+def planner_estimate(queryset: QuerySet, *, cache_seconds: int = 0) -> int:
+    """How many rows PostgreSQL's planner expects `queryset` to return: planning only, no row is read. With
+    `cache_seconds`, the same query (SQL and parameters) reuses its estimate for that long: planning a list's
+    query can cost more than reading its page."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (`.none()`, an empty `IN`): no SQL at all
+        return 0
+    key = None
+    if cache_seconds:
+        text = repr((connection.settings_dict["NAME"], sql, params))
+        key = f"planner-estimate:{hashlib.sha256(text.encode()).hexdigest()}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     plan = plan if isinstance(plan, list) else json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    rows = int(plan[0]["Plan"]["Plan Rows"])
+    if key is not None:
+        cache.set(key, rows, cache_seconds)
+    return rows
 
 
 def rows_in_order(queryset: QuerySet, ids: list) -> list:

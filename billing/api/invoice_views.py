@@ -20,6 +20,7 @@ from accounts.api.serializers import DetailSerializer
 from accounts.models import BillingProfile
 from marketplace import contract_selectors
 from megilance.api.exceptions import ApplicationError, NotFound
+from megilance.api.serializers import FastReadMixin
 
 from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from ..models import Invoice, InvoiceKind, InvoiceSource, InvoiceStatus, Payment
@@ -45,14 +46,14 @@ def invoice_list_for(*, user):
 # --- serializers ---------------------------------------------------------------------------------------------
 
 
-class InvoiceItemSerializer(serializers.Serializer):
+class InvoiceItemSerializer(FastReadMixin, serializers.Serializer):
     description = serializers.CharField(max_length=500)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=4, required=False)
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
 
 
-class PartyDetailsSerializer(serializers.Serializer):
+class PartyDetailsSerializer(FastReadMixin, serializers.Serializer):
     name = serializers.CharField(required=False)
     email = serializers.CharField(required=False)
     company = serializers.CharField(required=False)
@@ -60,7 +61,7 @@ class PartyDetailsSerializer(serializers.Serializer):
     tax_id = serializers.CharField(required=False)
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
+class InvoiceSerializer(FastReadMixin, serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="number", read_only=True, allow_null=True)
     contract_id = serializers.IntegerField(read_only=True, allow_null=True)
     from_user_id = serializers.IntegerField(read_only=True, allow_null=True)

@@ -2,6 +2,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from megilance.api.serializers import FastReadMixin
+
 from ..models import (
     Conversation,
     EmailFrequency,
@@ -14,7 +16,7 @@ from ..models import (
 )
 
 
-class PersonSummarySerializer(serializers.Serializer):
+class PersonSummarySerializer(FastReadMixin, serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
 
@@ -66,7 +68,7 @@ class ConversationCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(FastReadMixin, serializers.ModelSerializer):
     conversation_id = serializers.IntegerField(read_only=True)
     sender_id = serializers.IntegerField(read_only=True)
     recipient_id = serializers.IntegerField(read_only=True)
@@ -110,7 +112,7 @@ class UnreadCountSerializer(serializers.Serializer):
     unread_count = serializers.IntegerField()
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(FastReadMixin, serializers.ModelSerializer):
     type = serializers.CharField(source="notification_type", read_only=True)
 
     class Meta:

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from megilance.api.serializers import FastReadMixin
+
 from ..models import Contract, ContractType, Milestone, PortfolioItem, Review
 from ..services.portfolio import portfolio_skills_clean
 
@@ -22,7 +24,7 @@ class StrictFieldsMixin:
         return super().validate(attrs)
 
 
-class PartySerializer(serializers.Serializer):
+class PartySerializer(FastReadMixin, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="display_name", read_only=True)
 
@@ -41,7 +43,7 @@ class NameListField(serializers.ListField):
 # Contracts
 
 
-class MilestoneSummarySerializer(serializers.Serializer):
+class MilestoneSummarySerializer(FastReadMixin, serializers.Serializer):
     """Counts from the annotations of contract_selectors.contracts_with_summary."""
 
     total = serializers.IntegerField(source="milestones_total", read_only=True)
@@ -54,7 +56,7 @@ class MilestoneSummarySerializer(serializers.Serializer):
     paid = serializers.IntegerField(source="milestones_paid", read_only=True)
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(FastReadMixin, serializers.ModelSerializer):
     client = PartySerializer(read_only=True)
     freelancer = PartySerializer(read_only=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, read_only=True)

@@ -1,6 +1,5 @@
 """Projects: browse (public), post and edit (clients), publish and cancel through the workflow services."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
@@ -8,8 +7,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api.serializers import DetailSerializer
+from accounts.selectors import with_person_summaries
 from megilance.api.exceptions import Forbidden
-from megilance.api.pagination import JoinedLargeListPagination
+from megilance.api.filters import DjangoFilterBackend, asks_for_filters
+from megilance.api.pagination import JoinedLargeListPagination, PublicListPaginator
 from megilance.api.permissions import ReadOnlyOrAuthenticated
 
 from .. import selectors
@@ -21,18 +22,24 @@ from .serializers import ProjectSerializer
 
 class ProjectPagination(JoinedLargeListPagination):
     """The big-list paging (estimated count above 10,000, `?cursor=` keyset paging newest first, page ids read
-    before the rows)."""
+    before the rows); a list the planner expects to hold more than 50,000 projects is not counted at all."""
+
+    django_paginator_class = PublicListPaginator
 
 
 class ProjectListMixin:
     """Filters and pages a project queryset the way GET /api/projects/ does (also used by categories)."""
 
     def project_page(self, queryset):
-        filterset = ProjectFilter(self.request.query_params, queryset=queryset, request=self.request)
-        if not filterset.is_valid():
-            raise drf_serializers.ValidationError(filterset.errors)
+        if asks_for_filters(self.request.query_params):
+            filterset = ProjectFilter(self.request.query_params, queryset=queryset, request=self.request)
+            if not filterset.is_valid():
+                raise drf_serializers.ValidationError(filterset.errors)
+            queryset = filterset.qs
         paginator = ProjectPagination()
-        page = paginator.paginate_queryset(filterset.qs, self.request, view=self)
+        rows = with_person_summaries(queryset.prefetch_related(None), "client")
+        page = paginator.paginate_queryset(rows, self.request, view=self)
+        selectors.project_names_attach(page)
         data = ProjectSerializer(page, many=True, context=self.get_serializer_context()).data
         return paginator.get_paginated_response(data)
 

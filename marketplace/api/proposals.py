@@ -1,6 +1,5 @@
 """Proposals: freelancers bid; the project's client shortlists, rejects or accepts (which creates the contract)."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 
 from accounts.api.serializers import DetailSerializer
 from megilance.api.exceptions import Forbidden
+from megilance.api.filters import DjangoFilterBackend
 from megilance.api.pagination import IdsFirstPagination
 
 from .. import selectors

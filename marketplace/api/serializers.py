@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Skill, UserSkill
+from megilance.api.serializers import FastReadMixin
 
 from ..models import (
     BudgetType,
@@ -22,7 +23,7 @@ from ..selectors import category_by_slug_or_name
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": False}
 
 
-class MarketplaceUserSerializer(serializers.Serializer):
+class MarketplaceUserSerializer(FastReadMixin, serializers.Serializer):
     """`client: {id, name}` / `freelancer: {id, name}` beside the `_id` field."""
 
     id = serializers.IntegerField(read_only=True)
@@ -160,9 +161,15 @@ class NameListField(serializers.Field):
 
     default_error_messages = {"invalid": "Give a list of names or a comma-separated string."}
 
-    def __init__(self, *, max_items=30, max_length=80, **kwargs):
-        self.max_items, self.max_length = max_items, max_length
+    def __init__(self, *, max_items=30, max_length=80, names_attr=None, **kwargs):
+        self.max_items, self.max_length, self.names_attr = max_items, max_length, names_attr
         super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        # A page of rows may carry its names already (selectors.project_names_attach): no related manager then.
+        if self.names_attr is not None and self.names_attr in instance.__dict__:
+            return instance.__dict__[self.names_attr]
+        return super().get_attribute(instance)
 
     def to_internal_value(self, data):
         if data is None:
@@ -190,6 +197,8 @@ class NameListField(serializers.Field):
         return names
 
     def to_representation(self, value):
+        if isinstance(value, list):
+            return value
         return [item.name for item in value.all()]
 
 
@@ -213,15 +222,15 @@ class CategoryField(serializers.Field):
         return value.slug if value is not None else None
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(FastReadMixin, serializers.ModelSerializer):
     """A project as the API answers it, and what a client may write (status only as draft or open)."""
 
     client_id = serializers.IntegerField(read_only=True)
     client = MarketplaceUserSerializer(read_only=True)
     category = CategoryField(required=False, allow_null=True)
     category_name = serializers.SerializerMethodField()
-    skills = NameListField(required=False)
-    tags = NameListField(required=False, max_items=20, max_length=50)
+    skills = NameListField(required=False, names_attr="skill_names")
+    tags = NameListField(required=False, max_items=20, max_length=50, names_attr="tag_names")
     budget_type = BudgetTypeField(required=False, default=BudgetType.FIXED)
     experience_level = LowerChoiceField(choices=ExperienceLevel.choices, required=False,
                                         default=ExperienceLevel.INTERMEDIATE)
@@ -282,7 +291,7 @@ class ProposedMilestoneSerializer(serializers.Serializer):
     due_date = serializers.DateField(required=False, allow_null=True)
 
 
-class ProjectSummarySerializer(serializers.Serializer):
+class ProjectSummarySerializer(FastReadMixin, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
@@ -290,7 +299,7 @@ class ProjectSummarySerializer(serializers.Serializer):
     client_id = serializers.IntegerField(read_only=True)
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(FastReadMixin, serializers.ModelSerializer):
     """A bid. `bid_amount` may be left out when `estimated_hours` and `hourly_rate` are given."""
 
     project_id = serializers.IntegerField()

@@ -1,10 +1,15 @@
 import pytest
+from django.core.cache import cache
+from django.db import connection
 
 from accounts.models import Skill, UserSkill
 from accounts.tests.factories import SkillFactory
 from marketplace.models import ProjectStatus, ProjectTag, Tag, Visibility
 
 from .factories import CategoryFactory, ProjectFactory, TagFactory
+
+# Public project lists ask PostgreSQL's planner how many rows to expect before counting them.
+ESTIMATE = 1 if connection.vendor == "postgresql" else 0
 
 pytestmark = pytest.mark.django_db
 
@@ -200,12 +205,13 @@ def test_category_projects_query_count_is_constant(api, tree, django_assert_num_
 
     for _ in range(3):
         add()
-    # category, category tree ids, count, page, skills, tags
-    # The page's ids, then its rows (megilance.api.pagination.IdsFirstPaginator).
-    with django_assert_num_queries(7):
+    # category, category tree ids, (the planner's estimate on PostgreSQL), count, the page's ids, then its rows
+    # (megilance.api.pagination.IdsFirstPaginator), skill and tag names
+    with django_assert_num_queries(6 + ESTIMATE):
         assert api.get("/api/categories/web/projects").json()["count"] == 3
     add()
-    with django_assert_num_queries(7):
+    cache.clear()  # the estimate is kept for a minute: plan again, as for a new list
+    with django_assert_num_queries(6 + ESTIMATE):
         assert api.get("/api/categories/web/projects").json()["count"] == 4
 
 

@@ -2,6 +2,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Skill
@@ -406,6 +409,10 @@ def test_page_number_paging_reports_exact_count(api):
 # Query counts --------------------------------------------------------------------------------------------------
 
 
+# The project list asks PostgreSQL's planner how many rows to expect before it counts (PublicListPaginator).
+ESTIMATE = 1 if connection.vendor == "postgresql" else 0
+
+
 def _full_project(**kwargs):
     return ProjectFactory(skills=[SkillFactory(), SkillFactory()], tags=[TagFactory(), TagFactory()], **kwargs)
 
@@ -413,23 +420,78 @@ def _full_project(**kwargs):
 def test_project_list_query_count_is_constant_for_anonymous(api, django_assert_num_queries):
     for _ in range(3):
         _full_project()
-    # count, page ids, page rows (megilance.api.pagination.IdsFirstPaginator), skills, tags
-    with django_assert_num_queries(5):
+    # (the planner's estimate on PostgreSQL), count, page ids, page rows (IdsFirstPaginator), skill and tag names
+    with django_assert_num_queries(4 + ESTIMATE):
         assert len(api.get("/api/projects/").json()["results"]) == 3
     _full_project()
-    with django_assert_num_queries(5):
+    cache.clear()  # the estimate is cached for a minute: plan again, as for a new list
+    with django_assert_num_queries(4 + ESTIMATE):
         assert len(api.get("/api/projects/").json()["results"]) == 4
 
 
 def test_project_list_query_count_is_constant_for_a_client(client_api, client_user, django_assert_num_queries):
     for _ in range(3):
         _full_project(client=client_user)
-    # session, count, page ids, page rows (megilance.api.pagination.IdsFirstPaginator), skills, tags
-    with django_assert_num_queries(6):
+    # session, (estimate), count, page ids, page rows (IdsFirstPaginator), skill and tag names
+    with django_assert_num_queries(5 + ESTIMATE):
         assert len(client_api.get("/api/projects/").json()["results"]) == 3
     _full_project(client=client_user)
-    with django_assert_num_queries(6):
+    cache.clear()
+    with django_assert_num_queries(5 + ESTIMATE):
         assert len(client_api.get("/api/projects/").json()["results"]) == 4
+
+
+def test_project_list_names_skills_and_tags_as_the_detail_does(api):
+    project = ProjectFactory(skills=[SkillFactory(name="React"), SkillFactory(name="Django")],
+                             tags=[TagFactory(name="urgent"), TagFactory(name="backend")])
+    bare = ProjectFactory()
+
+    rows = {row["id"]: row for row in api.get("/api/projects/").json()["results"]}
+    detail = api.get(f"/api/projects/{project.pk}").json()
+
+    assert rows[project.pk]["skills"] == detail["skills"] == ["Django", "React"]
+    assert rows[project.pk]["tags"] == detail["tags"] == ["backend", "urgent"]
+    assert rows[bare.pk]["skills"] == [] and rows[bare.pk]["tags"] == []
+    assert rows[project.pk] == detail
+
+
+@pytest.mark.postgres
+def test_a_project_list_the_planner_expects_to_be_huge_is_not_counted(api, monkeypatch):
+    for _ in range(3):
+        ProjectFactory()
+    monkeypatch.setattr("megilance.api.pagination.planner_estimate", lambda queryset, **options: 2_500_000)
+
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/api/projects/?page_size=2").json()
+
+    assert body["count"] == 2_500_000 and body["count_is_estimate"] is True
+    assert len(body["results"]) == 2 and body["next"]
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+@pytest.mark.postgres
+def test_the_planners_estimate_is_reused_for_a_minute(api):
+    ProjectFactory()
+
+    def explains(path):
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(path).status_code == 200
+        return len([q for q in queries.captured_queries if q["sql"].startswith("EXPLAIN")])
+
+    assert explains("/api/projects/") == 1
+    assert explains("/api/projects/") == 0  # the same list again: its cached estimate
+    assert explains("/api/projects/?budget_type=hourly") == 1  # another list is planned anew
+
+
+@pytest.mark.postgres
+def test_a_project_list_the_planner_expects_to_be_small_is_counted_exactly(api, monkeypatch):
+    for _ in range(3):
+        ProjectFactory()
+    monkeypatch.setattr("megilance.api.pagination.planner_estimate", lambda queryset, **options: 40_000)
+
+    body = api.get("/api/projects/?page_size=2").json()
+
+    assert body["count"] == 3 and body["count_is_estimate"] is False
 
 
 def test_project_detail_answers_404_for_unknown_id(api):

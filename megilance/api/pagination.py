@@ -60,18 +60,40 @@ class EstimatedCountPaginator(Paginator):
     scans them all just to print a number. SQLite (local runs) always counts exactly."""
 
     is_estimate = False
+    # For a list most visitors see whole (the public projects): when the planner expects more rows than this,
+    # its estimate answers at once and nothing is counted. Five times the exact limit leaves room for a poor
+    # estimate, as search does.
+    estimate_first_above: int | None = None
+    # An estimate is a rough number already: the same list asked again within a minute reuses it.
+    estimate_cache_seconds = 60
 
     @cached_property
     def count(self):
-        capped = self.object_list[: EXACT_COUNT_LIMIT + 1].count()
-        if capped <= EXACT_COUNT_LIMIT or connection.vendor != "postgresql":
+        postgresql = connection.vendor == "postgresql"
+        estimate = None
+        if self.estimate_first_above is not None and postgresql:
+            estimate = planner_estimate(self.object_list, cache_seconds=self.estimate_cache_seconds)
+            if estimate > self.estimate_first_above:
+                self.is_estimate = True
+                return estimate
+        # The first 10,001 rows in any order are as many as in the list's order: no ORDER BY in the count.
+        capped = self.object_list.order_by()[: EXACT_COUNT_LIMIT + 1].count()
+        if capped <= EXACT_COUNT_LIMIT or not postgresql:
             return capped if capped <= EXACT_COUNT_LIMIT else self.object_list.count()
         self.is_estimate = True
-        return max(planner_estimate(self.object_list), capped)
+        if estimate is None:
+            estimate = planner_estimate(self.object_list, cache_seconds=self.estimate_cache_seconds)
+        return max(estimate, capped)
 
 
 class IdsFirstEstimatedCountPaginator(IdsFirstPaginator, EstimatedCountPaginator):
     """The estimated count, and the page's ids before its rows: for big lists whose rows carry joins."""
+
+
+class PublicListPaginator(IdsFirstEstimatedCountPaginator):
+    """A list everyone browses whole (projects): the planner's estimate first, the page's ids before its rows."""
+
+    estimate_first_above = 5 * EXACT_COUNT_LIMIT
 
 
 class NewestFirstKeysetPagination(pagination.CursorPagination):

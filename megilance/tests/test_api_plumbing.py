@@ -14,6 +14,7 @@ from accounts.models import Role, User
 from accounts.tests.factories import FreelancerFactory
 from megilance.api import exceptions
 from megilance.api.exceptions import ApplicationError, Conflict, Forbidden, NotFound
+from megilance.api.filters import DjangoFilterBackend, asks_for_filters
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +243,35 @@ def test_decimals_are_json_numbers_not_strings(api):
 
     assert b'"hourly_rate":65.5' in response.content
     assert response.json()["hourly_rate"] == 65.5
+
+
+# List filtering: no filter form for a request that only pages -----------------------------------------------
+
+
+@pytest.mark.parametrize(("params", "asks"), [
+    ({}, False), ({"page": "2", "page_size": "50"}, False), ({"cursor": ""}, False), ({"format": "json"}, False),
+    ({"status": "active"}, True), ({"page": "1", "ordering": "-created_at"}, True), ({"unknown": "1"}, True),
+])
+def test_only_paging_parameters_ask_for_no_filter(params, asks):
+    assert asks_for_filters(params) is asks
+
+
+def test_the_filter_backend_skips_the_form_only_when_nothing_is_asked(monkeypatch):
+    from django_filters import rest_framework as filters
+
+    calls = []
+    monkeypatch.setattr(filters.DjangoFilterBackend, "filter_queryset",
+                        lambda self, request, queryset, view: calls.append(dict(request.query_params)) or "filtered")
+    request = type("Request", (), {})()
+    request.query_params = {"page": "3"}
+    assert DjangoFilterBackend().filter_queryset(request, "rows", view=None) == "rows"
+    request.query_params = {"page": "3", "status": "active"}
+    assert DjangoFilterBackend().filter_queryset(request, "rows", view=None) == "filtered"
+    assert calls == [{"page": "3", "status": "active"}]
+
+
+@pytest.mark.django_db
+def test_a_bad_filter_value_still_answers_400(freelancer_api):
+    response = freelancer_api.get("/api/contracts/?status=nonsense&page_size=5")
+    assert response.status_code == 400
+    assert "status" in response.json()["errors"]

@@ -8,9 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import Skill
 from billing.models import Invoice
 from engagement.models import Conversation, Message, Notification
-from marketplace.models import Category, Contract, Milestone, Project, Proposal
+from marketplace.models import Category, Contract, Milestone, Project, Proposal, Tag
+from megilance.api.serializers import FastReadMixin
 
 ROWS = 105
 
@@ -114,3 +116,24 @@ def test_pages_read_ids_first_keep_the_lists_order_and_rows(busy_world, freelanc
     assert len({row["id"] for row in paged}) == len(paged) == ROWS
     assert [row["id"] for row in paged][:100] == [row["id"] for row in whole]
     assert paged[:3] == whole[:3]
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_lists_answer_byte_for_byte_what_drfs_own_field_walk_answers(busy_world, freelancer_api, monkeypatch,
+                                                                      path):
+    react, django_skill = Skill.objects.create(name="React"), Skill.objects.create(name="Django")
+    urgent = Tag.objects.create(name="urgent", slug="urgent")
+    for project in Project.objects.order_by("-id")[:5]:
+        project.skills.add(react, django_skill)
+        project.tags.add(urgent)
+    invoice = Invoice.objects.order_by("-id").first()
+    invoice.from_details = {"name": "Ann Lee", "country": "PK"}  # partial details: DRF skips or nulls the rest
+    invoice.save(update_fields=["from_details"])
+
+    fast = freelancer_api.get(f"{path}?page_size=100")
+    monkeypatch.setattr(FastReadMixin, "to_representation",
+                        lambda self, instance: super(FastReadMixin, self).to_representation(instance))
+    plain = freelancer_api.get(f"{path}?page_size=100")
+
+    assert fast.status_code == plain.status_code == 200
+    assert fast.content == plain.content

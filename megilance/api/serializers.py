@@ -1,0 +1,110 @@
+"""A quicker read path for serializers that answer long lists.
+
+DRF turns every field of every row through the same generic steps: a generator over the readable fields, a lookup
+that tests each value for being a mapping or a callable, the "skip" and "none" checks. For a page of 100 rows of
+30 fields that is most of the time a list spends in Python. `FastReadMixin` works the plan out once per serializer
+(which fields read a plain attribute, which need DRF's own lookup, how a datetime and a Decimal are written) and
+then fills each row from it. The answer is the same, byte for byte (tests compare it with DRF's own walk).
+"""
+
+import datetime
+import decimal
+from collections.abc import Mapping
+
+from django.core.exceptions import ObjectDoesNotExist
+from rest_framework import fields as drf_fields
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import ISO_8601, api_settings
+
+_MISSING = object()
+
+
+def _quick_representation(field):
+    """For the two conversions that cost most per row, the same answer with the settings worked out once:
+    an aware datetime in ISO 8601 (DRF looks the current time zone up for every value) and a Decimal number
+    (DRF copies the decimal context and builds the exponent for every value). Other values take the field's own
+    `to_representation`."""
+    kind = type(field)
+    if kind is drf_fields.DateTimeField:
+        output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+        zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
+        if output_format is None or output_format.lower() != ISO_8601 or zone is None:
+            return None
+        own = field.to_representation
+
+        def aware_datetime(value):
+            if value.__class__ is not datetime.datetime or value.utcoffset() is None:
+                return own(value)
+            try:
+                text = value.astimezone(zone).isoformat()
+            except OverflowError:
+                return own(value)
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return aware_datetime
+    if kind is drf_fields.DecimalField:
+        coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+        if coerce or field.normalize_output or field.decimal_places is None:
+            return None
+        own = field.to_representation
+        exponent = decimal.Decimal(".1") ** field.decimal_places
+        context = decimal.getcontext().copy()
+        if field.max_digits is not None:
+            context.prec = field.max_digits
+        rounding = field.rounding
+
+        def decimal_number(value):
+            if value.__class__ is not decimal.Decimal:
+                return own(value)
+            return value.quantize(exponent, rounding=rounding, context=context)
+
+        return decimal_number
+    return None
+
+
+class FastReadMixin:
+    """Put before the DRF serializer class: `class XSerializer(FastReadMixin, serializers.ModelSerializer)`."""
+
+    def _read_plan(self):
+        plan = self.__dict__.get("_read_plan_cache")
+        if plan is None:
+            plan = []
+            for field in self._readable_fields:
+                # A plain attribute: one name, read as DRF's base Field reads it. Anything else (source="*",
+                # dotted sources, related fields with their own lookup, method fields) keeps DRF's lookup.
+                plain = (field.source != "*" and len(field.source_attrs) == 1
+                         and type(field).get_attribute is drf_fields.Field.get_attribute)
+                plan.append((field.field_name, field.source_attrs[0] if plain else None, field,
+                             _quick_representation(field) or field.to_representation))
+            self.__dict__["_read_plan_cache"] = plan
+        return plan
+
+    def to_representation(self, instance):
+        is_dict = isinstance(instance, dict)
+        if not is_dict and isinstance(instance, Mapping):
+            return super().to_representation(instance)  # another kind of mapping: DRF's own walk
+        ret = {}
+        for name, attr, field, represent in self._read_plan():
+            value = _MISSING
+            if attr is not None:
+                if is_dict:
+                    value = instance.get(attr, _MISSING)
+                else:
+                    try:
+                        value = getattr(instance, attr)
+                    except ObjectDoesNotExist:  # as DRF answers a missing related object
+                        value = None
+                    except AttributeError:
+                        value = _MISSING
+                if value is not _MISSING and callable(value):
+                    value = _MISSING  # a method or another callable: DRF decides whether to call it
+            if value is _MISSING:
+                try:
+                    value = field.get_attribute(instance)
+                except SkipField:
+                    continue
+                if isinstance(value, PKOnlyObject) and value.pk is None:
+                    value = None
+            ret[name] = None if value is None else represent(value)
+        return ret

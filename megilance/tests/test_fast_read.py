@@ -1,0 +1,154 @@
+"""FastReadMixin answers exactly what DRF's own field walk answers, including its rules for missing values."""
+
+import datetime
+import decimal
+import zoneinfo
+
+import pytest
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+from rest_framework import serializers
+
+from megilance.api.serializers import FastReadMixin
+
+
+class Person:
+    name = "Ann Lee"
+    age = 41
+    nickname = None
+
+    def shout(self):
+        return "ANN"
+
+    @property
+    def employer(self):
+        raise ObjectDoesNotExist("no employer")
+
+    @property
+    def broken(self):
+        raise AttributeError("not here")
+
+
+class Address:
+    city = "Lahore"
+
+
+class AddressSerializer(FastReadMixin, serializers.Serializer):
+    city = serializers.CharField()
+
+
+def person_serializer(base):
+    class PersonSerializer(*base):
+        name = serializers.CharField()
+        age = serializers.IntegerField()
+        nickname = serializers.CharField(allow_null=True)
+        shout = serializers.CharField()
+        employer = serializers.CharField(allow_null=True)
+        broken = serializers.CharField(required=False)
+        fallback = serializers.CharField(default="none given")
+        city = serializers.CharField(source="address.city")
+        address = AddressSerializer()
+        greeting = serializers.SerializerMethodField()
+        secret = serializers.CharField(write_only=True)
+
+        def get_greeting(self, obj):
+            return f"Hello, {obj.name if not isinstance(obj, dict) else obj['name']}"
+
+    return PersonSerializer
+
+
+Fast = person_serializer((FastReadMixin, serializers.Serializer))
+Plain = person_serializer((serializers.Serializer,))
+
+
+def test_objects_read_the_same_as_with_drf():
+    person = Person()
+    person.address = Address()
+
+    fast = Fast(person).data
+    assert fast == Plain(person).data
+    assert list(fast) == list(Plain(person).data)  # same keys in the same order
+    assert fast["shout"] == "ANN"  # a method is called, as DRF does
+    assert fast["employer"] is None and fast["nickname"] is None
+    assert "broken" not in fast and fast["fallback"] == "none given" and "secret" not in fast
+
+
+def test_dicts_read_the_same_as_with_drf():
+    row = {"name": "Ann", "age": 3, "nickname": None, "shout": "hi", "employer": "MegiLance",
+           "address": {"city": "Oslo"}}
+
+    assert Fast(row).data == Plain(row).data == {
+        "name": "Ann", "age": 3, "nickname": None, "shout": "hi", "employer": "MegiLance",
+        "fallback": "none given", "city": "Oslo", "address": {"city": "Oslo"}, "greeting": "Hello, Ann"}
+
+
+def test_many_rows_share_one_plan():
+    people = [Person() for _ in range(3)]
+    for person in people:
+        person.address = Address()
+
+    serializer = Fast(people, many=True)
+
+    assert serializer.data == Plain(people, many=True).data
+    plan = serializer.child.__dict__["_read_plan_cache"]
+    assert serializer.child._read_plan() is plan
+    # ten readable fields; the dotted source and the method field keep DRF's lookup
+    assert {name: attr for name, attr, _, _ in plan if attr != name} == {"city": None, "greeting": None}
+    assert len(plan) == 10
+
+
+def test_a_missing_required_value_fails_as_drf_does():
+    class Strict(FastReadMixin, serializers.Serializer):
+        missing = serializers.CharField()
+
+    with pytest.raises(AttributeError, match="missing"):
+        Strict(Person()).data  # noqa: B018
+
+
+class Money(FastReadMixin, serializers.Serializer):
+    at = serializers.DateTimeField()
+    amount = serializers.DecimalField(max_digits=6, decimal_places=2)
+    rate = serializers.DecimalField(max_digits=5, decimal_places=3, rounding=decimal.ROUND_DOWN)
+
+
+class PlainMoney(serializers.Serializer):
+    at = serializers.DateTimeField()
+    amount = serializers.DecimalField(max_digits=6, decimal_places=2)
+    rate = serializers.DecimalField(max_digits=5, decimal_places=3, rounding=decimal.ROUND_DOWN)
+
+
+MOMENTS = [
+    datetime.datetime(2026, 12, 6, 9, 30, 1, 123456, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 6, 1, 23, 59, tzinfo=zoneinfo.ZoneInfo("Asia/Karachi")),
+    datetime.datetime(2026, 3, 29, 1, 30),  # naive: DRF makes it aware in the current zone
+    "2026-12-06T09:30:00Z",  # a string passes through
+]
+AMOUNTS = [decimal.Decimal("12.5"), decimal.Decimal("0.005"), decimal.Decimal("99.9999"), 12, 3.14159, "7.1"]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York"])
+@pytest.mark.parametrize("moment", MOMENTS)
+@pytest.mark.parametrize("amount", AMOUNTS)
+def test_datetimes_and_decimals_are_written_as_drf_writes_them(zone, moment, amount):
+    row = {"at": moment, "amount": amount, "rate": amount}
+    with timezone.override(zone):
+        assert Money(row).data == PlainMoney(row).data
+        assert [repr(v) for v in Money(row).data.values()] == [repr(v) for v in PlainMoney(row).data.values()]
+
+
+def test_a_decimal_beyond_its_digits_fails_as_drf_fails():
+    row = {"at": MOMENTS[0], "amount": decimal.Decimal("1"), "rate": decimal.Decimal("1234.5")}
+    with pytest.raises(decimal.InvalidOperation):
+        PlainMoney(row).data  # noqa: B018
+    with pytest.raises(decimal.InvalidOperation):
+        Money(row).data  # noqa: B018
+
+
+def test_a_datetime_out_of_range_fails_as_drf_fails():
+    row = {"at": datetime.datetime.min.replace(tzinfo=datetime.timezone(datetime.timedelta(hours=5))),
+           "amount": 1, "rate": 1}
+    with pytest.raises(serializers.ValidationError) as plain:
+        PlainMoney(row).data  # noqa: B018
+    with pytest.raises(serializers.ValidationError) as fast:
+        Money(row).data  # noqa: B018
+    assert fast.value.detail == plain.value.detail
