@@ -103,7 +103,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.email.split("@")[0]
+        return self.name_to_show(self.name, self.email)
+
+    @staticmethod
+    def name_to_show(name: str, email: str) -> str:
+        """The name, or the e-mail's local part for someone who gave none."""
+        return name or email.split("@")[0]
 
     @property
     def initials(self) -> str:

@@ -1,4 +1,6 @@
-from django.db.models import Prefetch, QuerySet
+from typing import NamedTuple
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from .models import User, UserSkill
 
@@ -17,14 +19,38 @@ def user_public_list(*, viewer=None) -> QuerySet[User]:
     return qs.filter(is_active=True)
 
 
-# What a list row shows of a person it names (`client: {id, name}`): the name falls back to the e-mail's local part.
-PERSON_SUMMARY_FIELDS = ("id", "name", "email")
-
-
 def with_person_summaries(queryset: QuerySet, *relations: str) -> QuerySet:
-    """Join these user relations loading only what a person summary needs (User.display_name), and every column
-    of the rows themselves: a page of 100 rows then reads and converts 300 user values, not 2,000."""
-    own = [field.name for field in queryset.model._meta.concrete_fields]
-    people = [f"{relation}__{name}" for relation in relations for name in PERSON_SUMMARY_FIELDS]
-    return queryset.select_related(*relations).only(*own, *people)
+    """Each row carries the name and e-mail of the people it names (`<relation>_summary_name`, `..._email`), read
+    in the same query without a user model instance per person: what `{id, name}` in a list needs
+    (person_summary). These relations are no longer joined as whole users."""
+    joined = queryset.query.select_related
+    if isinstance(joined, dict):
+        kept = [name for name in joined if name not in relations]
+        queryset = queryset.select_related(None).select_related(*kept) if kept else queryset.select_related(None)
+    # Correlated subqueries rather than joins: a step that reads only the list's ids leaves them out entirely.
+    return queryset.annotate(**{
+        f"{relation}_summary_{part}": Subquery(User.objects.filter(pk=OuterRef(f"{relation}_id")).values(part)[:1])
+        for relation in relations for part in ("name", "email")
+    })
 
+
+class PersonSummary(NamedTuple):
+    pk: int
+    display_name: str
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+def person_summary(row, relation: str):
+    """The person `row.<relation>` as a list shows them (id and name): from with_person_summaries' annotations
+    when the row has them, else the related user itself."""
+    values = row.__dict__
+    name_key = f"{relation}_summary_name"
+    if name_key not in values:
+        return getattr(row, relation)
+    pk = getattr(row, f"{relation}_id")
+    if pk is None:
+        return None
+    return PersonSummary(pk, User.name_to_show(values[name_key], values[f"{relation}_summary_email"]))

@@ -50,17 +50,16 @@ def contract_list_for(*, user, summary: bool = True) -> QuerySet[Contract]:
 def milestone_summary_attach(contracts: list[Contract]) -> list[Contract]:
     """Set the counts contracts_with_summary annotates (milestones_total, milestones_<status>) on these contracts,
     with one grouped query."""
-    counts: dict[int, dict[str, int]] = {c.pk: {} for c in contracts}
+    empty = dict.fromkeys((f"milestones_{status}" for status in MilestoneStatus.values), 0)
+    counts = {contract.pk: dict(empty, milestones_total=0) for contract in contracts}
     rows = (Milestone.objects.filter(contract_id__in=list(counts)).order_by().values("contract_id", "status")
-            .annotate(n=Count("pk")))
-    for row in rows:
-        counts[row["contract_id"]][row["status"]] = row["n"]
-    statuses = MilestoneStatus.values
+            .annotate(n=Count("pk")).values_list("contract_id", "status", "n"))
+    for contract_id, status, n in rows:
+        by_status = counts[contract_id]
+        by_status[f"milestones_{status}"] = n
+        by_status["milestones_total"] += n
     for contract in contracts:
-        by_status = counts[contract.pk]
-        contract.milestones_total = sum(by_status.values())
-        for status in statuses:
-            setattr(contract, f"milestones_{status}", by_status.get(status, 0))
+        contract.__dict__.update(counts[contract.pk])
     return contracts
 
 

@@ -7,7 +7,8 @@ Moderation group, superusers) see everything. Anything else answers 404.
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import Skill, UserSkill
 
@@ -164,19 +165,26 @@ def project_list(*, viewer=None) -> QuerySet[Project]:
 
 
 def project_names_attach(projects: list[Project]) -> list[Project]:
-    """Set `skill_names` and `tag_names` (lists of names in alphabetical order) on a page of projects: one query
-    of (project id, kind, name) rows instead of a model instance for every skill and tag of the page. Pass a
-    queryset without the skill and tag prefetch (`.prefetch_related(None)`)."""
-    ids = [project.pk for project in projects]
-    skills = (Project.skills.through.objects.filter(project_id__in=ids)
-              .values_list("project_id", Value("skill_names"), "skill__name"))
-    tags = ProjectTag.objects.filter(project_id__in=ids).values_list("project_id", Value("tag_names"), "tag__name")
-    names = {(project.pk, attr): [] for project in projects for attr in ("skill_names", "tag_names")}
-    for project_id, attr, name in skills.union(tags, all=True).order_by("skill__name"):
-        names[(project_id, attr)].append(name)
+    """Set `skill_names` and `tag_names` (lists of names in alphabetical order) on a page of projects: one
+    statement of (project id, kind, name) rows instead of a model instance for every skill and tag of the page.
+    Pass a queryset without the skill and tag prefetch (`.prefetch_related(None)`)."""
+    names = {(project.pk, kind): [] for project in projects for kind in ("skill", "tag")}
+    if projects:
+        ids = [project.pk for project in projects]
+        marks = ", ".join(["%s"] * len(ids))
+        skills, skill_links = Skill._meta.db_table, Project.skills.through._meta.db_table
+        tags, tag_links = Tag._meta.db_table, ProjectTag._meta.db_table
+        sql = (f"SELECT l.project_id, 'skill', s.name FROM {skill_links} l JOIN {skills} s ON s.id = l.skill_id "
+               f"WHERE l.project_id IN ({marks}) "
+               f"UNION ALL SELECT l.project_id, 'tag', t.name FROM {tag_links} l JOIN {tags} t ON t.id = l.tag_id "
+               f"WHERE l.project_id IN ({marks}) ORDER BY 3")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, ids + ids)
+            for project_id, kind, name in cursor.fetchall():
+                names[(project_id, kind)].append(name)
     for project in projects:
-        project.skill_names = names[(project.pk, "skill_names")]
-        project.tag_names = names[(project.pk, "tag_names")]
+        project.skill_names = names[(project.pk, "skill")]
+        project.tag_names = names[(project.pk, "tag")]
     return projects
 
 

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.sql.where import WhereNode
 
 
 def planner_estimate(queryset: QuerySet, *, cache_seconds: int = 0) -> int:
@@ -34,10 +35,15 @@ def planner_estimate(queryset: QuerySet, *, cache_seconds: int = 0) -> int:
     return rows
 
 
-def rows_in_order(queryset: QuerySet, ids: list) -> list:
+def rows_in_order(queryset: QuerySet, ids: list, *, ids_read_through_it: bool = False) -> list:
     """The rows of `queryset` with these ids, in the order of `ids` (ids it does not hold are left out): the
-    second step of reading a page's ids first and then only those rows with their joins."""
+    second step of reading a page's ids first and then only those rows with their joins. With
+    `ids_read_through_it`, the ids were just read through this queryset's own filters, so the rows are looked up
+    by id alone (its joins, columns and annotations stay): a visibility rule is not worked out twice."""
     if not ids:
         return []
-    by_id = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    rows = queryset.order_by()
+    if ids_read_through_it:
+        rows.query.where = WhereNode()
+    by_id = {row.pk: row for row in rows.filter(pk__in=ids)}
     return [by_id[pk] for pk in ids if pk in by_id]

@@ -1,7 +1,10 @@
 from django.contrib.auth.password_validation import validate_password
 from rest_framework import serializers
 
+from megilance.api.serializers import FastReadMixin
+
 from ..models import Role, User
+from ..selectors import person_summary
 
 
 class UserPublicSerializer(serializers.ModelSerializer):
@@ -120,3 +123,17 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
     errors = serializers.DictField(required=False)
+
+
+class PersonSummarySerializer(FastReadMixin, serializers.Serializer):
+    """`client: {id, name}` beside `client_id`: a person a row names. As a field it reads the row's annotations
+    of accounts.selectors.with_person_summaries when a list has them, else the related user."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    def get_attribute(self, instance):
+        if self.source == "*" or "." in self.source:
+            return super().get_attribute(instance)
+        return person_summary(instance, self.source)
+

@@ -2,6 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api.serializers import PersonSummarySerializer
 from megilance.api.serializers import FastReadMixin
 
 from ..models import (
@@ -14,11 +15,6 @@ from ..models import (
     ProjectView,
     UserFollow,
 )
-
-
-class PersonSummarySerializer(FastReadMixin, serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(source="display_name")
 
 
 class ConversationSerializer(serializers.ModelSerializer):

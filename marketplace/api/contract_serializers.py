@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from accounts.api.serializers import PersonSummarySerializer
 from megilance.api.serializers import FastReadMixin
 
 from ..models import Contract, ContractType, Milestone, PortfolioItem, Review
@@ -24,9 +25,8 @@ class StrictFieldsMixin:
         return super().validate(attrs)
 
 
-class PartySerializer(FastReadMixin, serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(source="display_name", read_only=True)
+class PartySerializer(PersonSummarySerializer):
+    """A party of a contract or a review: `{id, name}`."""
 
 
 class NameListField(serializers.ListField):

@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api.serializers import PersonSummarySerializer
 from accounts.models import Skill, UserSkill
 from megilance.api.serializers import FastReadMixin
 
@@ -23,11 +24,8 @@ from ..selectors import category_by_slug_or_name
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": False}
 
 
-class MarketplaceUserSerializer(FastReadMixin, serializers.Serializer):
+class MarketplaceUserSerializer(PersonSummarySerializer):
     """`client: {id, name}` / `freelancer: {id, name}` beside the `_id` field."""
-
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(source="display_name", read_only=True)
 
 
 # Skills -------------------------------------------------------------------------------------------------------

@@ -205,13 +205,13 @@ def test_category_projects_query_count_is_constant(api, tree, django_assert_num_
 
     for _ in range(3):
         add()
-    # category, category tree ids, (the planner's estimate on PostgreSQL), count, the page's ids, then its rows
-    # (megilance.api.pagination.IdsFirstPaginator), skill and tag names
-    with django_assert_num_queries(6 + ESTIMATE):
+    # category, category tree ids, (the planner's estimate on PostgreSQL), count, the page (newest first, near the
+    # top: one query), skill and tag names
+    with django_assert_num_queries(5 + ESTIMATE):
         assert api.get("/api/categories/web/projects").json()["count"] == 3
     add()
     cache.clear()  # the estimate is kept for a minute: plan again, as for a new list
-    with django_assert_num_queries(6 + ESTIMATE):
+    with django_assert_num_queries(5 + ESTIMATE):
         assert api.get("/api/categories/web/projects").json()["count"] == 4
 
 

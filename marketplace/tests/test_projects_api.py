@@ -420,24 +420,25 @@ def _full_project(**kwargs):
 def test_project_list_query_count_is_constant_for_anonymous(api, django_assert_num_queries):
     for _ in range(3):
         _full_project()
-    # (the planner's estimate on PostgreSQL), count, page ids, page rows (IdsFirstPaginator), skill and tag names
-    with django_assert_num_queries(4 + ESTIMATE):
+    # (the planner's estimate on PostgreSQL), count, the page (newest first, near the top: one query), skill and
+    # tag names
+    with django_assert_num_queries(3 + ESTIMATE):
         assert len(api.get("/api/projects/").json()["results"]) == 3
     _full_project()
     cache.clear()  # the estimate is cached for a minute: plan again, as for a new list
-    with django_assert_num_queries(4 + ESTIMATE):
+    with django_assert_num_queries(3 + ESTIMATE):
         assert len(api.get("/api/projects/").json()["results"]) == 4
 
 
 def test_project_list_query_count_is_constant_for_a_client(client_api, client_user, django_assert_num_queries):
     for _ in range(3):
         _full_project(client=client_user)
-    # session, (estimate), count, page ids, page rows (IdsFirstPaginator), skill and tag names
-    with django_assert_num_queries(5 + ESTIMATE):
+    # session, (estimate), count, the page, skill and tag names
+    with django_assert_num_queries(4 + ESTIMATE):
         assert len(client_api.get("/api/projects/").json()["results"]) == 3
     _full_project(client=client_user)
     cache.clear()
-    with django_assert_num_queries(5 + ESTIMATE):
+    with django_assert_num_queries(4 + ESTIMATE):
         assert len(client_api.get("/api/projects/").json()["results"]) == 4
 
 
@@ -492,6 +493,34 @@ def test_a_project_list_the_planner_expects_to_be_small_is_counted_exactly(api, 
     body = api.get("/api/projects/?page_size=2").json()
 
     assert body["count"] == 3 and body["count_is_estimate"] is False
+
+
+def test_newest_pages_near_the_top_come_from_one_query_and_other_orders_read_ids_first(api):
+    cheap, pricey = (_full_project(budget_min=Decimal(low), budget_max=Decimal(high))
+                     for low, high in (("100", "200"), ("5000", "9000")))
+
+    def page_queries(path):
+        with CaptureQueriesContext(connection) as queries:
+            rows = api.get(path).json()["results"]
+        pages = [q["sql"] for q in queries.captured_queries if 'FROM "projects"' in q["sql"] and "COUNT(" not in
+                 q["sql"].upper() and not q["sql"].startswith("EXPLAIN")]
+        return [row["id"] for row in rows], pages
+
+    newest, pages = page_queries("/api/projects/")
+    assert newest == [pricey.pk, cheap.pk] and len(pages) == 1
+    by_budget, pages = page_queries("/api/projects/?ordering=budget_high")
+    assert by_budget == [pricey.pk, cheap.pk] and len(pages) == 2  # the ids on one table, then those rows
+    assert 'AS "pk"' in pages[0]
+
+
+def test_project_list_shows_a_client_without_a_name_as_the_detail_does(api):
+    nameless = ClientFactory(name="", email="dana.lee@example.com")
+    project = ProjectFactory(client=nameless)
+
+    row = api.get("/api/projects/").json()["results"][0]
+
+    assert row["client"] == api.get(f"/api/projects/{project.pk}").json()["client"]
+    assert row["client"] == {"id": nameless.pk, "name": "dana.lee"}
 
 
 def test_project_detail_answers_404_for_unknown_id(api):

@@ -38,14 +38,28 @@ class IdsFirstPaginator(Paginator):
     answer), then those rows with their joins. One query in one step would let PostgreSQL join every matching row
     before sorting and cutting the page, which costs thousands of lookups on a long list."""
 
+    # A page starting before this row of a list in this order is read in one query: an index yields the rows in
+    # that order, so PostgreSQL joins only the rows it returns (and the few it skips). None: always two steps.
+    one_query_order: tuple | None = None
+    one_query_before = 1_000
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
+        if (self.one_query_order is not None and bottom < self.one_query_before
+                and self._ordering() == self.one_query_order):
+            return super().page(number)
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(rows_in_order(self.object_list, ids), number, self)
+        return self._get_page(rows_in_order(self.object_list, ids, ids_read_through_it=True), number, self)
+
+    def _ordering(self) -> tuple:
+        query = self.object_list.query
+        if query.order_by:
+            return tuple(query.order_by)
+        return tuple(self.object_list.model._meta.ordering) if query.default_ordering else ()
 
 
 class IdsFirstPagination(PageNumberPagination):
@@ -94,6 +108,7 @@ class PublicListPaginator(IdsFirstEstimatedCountPaginator):
     """A list everyone browses whole (projects): the planner's estimate first, the page's ids before its rows."""
 
     estimate_first_above = 5 * EXACT_COUNT_LIMIT
+    one_query_order = ("-created_at", "-id")  # the newest-first index of projects
 
 
 class NewestFirstKeysetPagination(pagination.CursorPagination):

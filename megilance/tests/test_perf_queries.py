@@ -137,3 +137,22 @@ def test_lists_answer_byte_for_byte_what_drfs_own_field_walk_answers(busy_world,
 
     assert fast.status_code == plain.status_code == 200
     assert fast.content == plain.content
+
+
+@pytest.mark.django_db
+def test_rows_read_by_id_keep_their_joins_and_annotations(client_user):
+    from django.db.models import F
+
+    from megilance.queries import rows_in_order
+
+    older, newer = (Project.objects.create(client=client_user, title=title, description="d", status="open")
+                    for title in ("Older", "Newer"))
+    listed = (Project.objects.filter(title="Older").select_related("client")
+              .annotate(client_name=F("client__name")))
+
+    # Read through the list's filter, "Newer" stays out; by id alone (the ids came through that filter), the
+    # filter is not applied again, and the joined client and the annotation are still there.
+    assert rows_in_order(listed, [newer.pk, older.pk]) == [older]
+    rows = rows_in_order(listed, [newer.pk, older.pk], ids_read_through_it=True)
+    assert rows == [newer, older]
+    assert rows[0].client_name == client_user.name and "client" in rows[0]._state.fields_cache
