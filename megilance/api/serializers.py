@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ObjectDoesNotExist
 from rest_framework import fields as drf_fields
-from rest_framework.fields import SkipField
+from rest_framework.fields import SkipField, empty
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import ISO_8601, api_settings
 
@@ -56,7 +56,9 @@ def _quick_representation(field):
 
         def decimal_number(value):
             if value.__class__ is not decimal.Decimal:
-                return own(value)
+                if value.__class__ is not str:
+                    return own(value)
+                value = decimal.Decimal(value.strip())  # amounts kept as text in JSON (invoice items), as DRF does
             return value.quantize(exponent, rounding=rounding, context=context)
 
         return decimal_number
@@ -75,8 +77,11 @@ class FastReadMixin:
                 # dotted sources, related fields with their own lookup, method fields) keeps DRF's lookup.
                 plain = (field.source != "*" and len(field.source_attrs) == 1
                          and type(field).get_attribute is drf_fields.Field.get_attribute)
+                # What DRF does with a key a mapping lacks, when that is to leave the field out (not required,
+                # no default, not nullable): partly filled details (an invoice's parties) skip it at once.
+                skip_if_absent = field.default is empty and not field.allow_null and not field.required
                 plan.append((field.field_name, field.source_attrs[0] if plain else None, field,
-                             _quick_representation(field) or field.to_representation))
+                             _quick_representation(field) or field.to_representation, skip_if_absent))
             self.__dict__["_read_plan_cache"] = plan
         return plan
 
@@ -85,11 +90,13 @@ class FastReadMixin:
         if not is_dict and isinstance(instance, Mapping):
             return super().to_representation(instance)  # another kind of mapping: DRF's own walk
         ret = {}
-        for name, attr, field, represent in self._read_plan():
+        for name, attr, field, represent, skip_if_absent in self._read_plan():
             value = _MISSING
             if attr is not None:
                 if is_dict:
                     value = instance.get(attr, _MISSING)
+                    if value is _MISSING and skip_if_absent:
+                        continue
                 else:
                     try:
                         value = getattr(instance, attr)

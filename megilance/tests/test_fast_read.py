@@ -93,7 +93,7 @@ def test_many_rows_share_one_plan():
     plan = serializer.child.__dict__["_read_plan_cache"]
     assert serializer.child._read_plan() is plan
     # ten readable fields; the dotted source and the method field keep DRF's lookup
-    assert {name: attr for name, attr, _, _ in plan if attr != name} == {"city": None, "greeting": None}
+    assert {name: attr for name, attr, *_ in plan if attr != name} == {"city": None, "greeting": None}
     assert len(plan) == 10
 
 
@@ -123,7 +123,8 @@ MOMENTS = [
     datetime.datetime(2026, 3, 29, 1, 30),  # naive: DRF makes it aware in the current zone
     "2026-12-06T09:30:00Z",  # a string passes through
 ]
-AMOUNTS = [decimal.Decimal("12.5"), decimal.Decimal("0.005"), decimal.Decimal("99.9999"), 12, 3.14159, "7.1"]
+AMOUNTS = [decimal.Decimal("12.5"), decimal.Decimal("0.005"), decimal.Decimal("99.9999"), 12, 3.14159, "7.1",
+           " 22.95 ", "1e1"]
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York"])
@@ -134,6 +135,16 @@ def test_datetimes_and_decimals_are_written_as_drf_writes_them(zone, moment, amo
     with timezone.override(zone):
         assert Money(row).data == PlainMoney(row).data
         assert [repr(v) for v in Money(row).data.values()] == [repr(v) for v in PlainMoney(row).data.values()]
+
+
+@pytest.mark.parametrize("text", ["abc", "", "1,5"])
+def test_text_that_is_no_number_fails_as_drf_fails(text):
+    row = {"at": MOMENTS[0], "amount": text, "rate": "1"}
+    with pytest.raises(Exception) as plain:
+        PlainMoney(row).data  # noqa: B018
+    with pytest.raises(Exception) as fast:
+        Money(row).data  # noqa: B018
+    assert type(fast.value) is type(plain.value)
 
 
 def test_a_decimal_beyond_its_digits_fails_as_drf_fails():
