@@ -6,6 +6,7 @@ once visible, and an unpublished review is seen only by its author (and moderato
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
@@ -49,15 +50,18 @@ def contract_list_for(*, user, summary: bool = True) -> QuerySet[Contract]:
 
 def milestone_summary_attach(contracts: list[Contract]) -> list[Contract]:
     """Set the counts contracts_with_summary annotates (milestones_total, milestones_<status>) on these contracts,
-    with one grouped query."""
+    with one grouped statement."""
     empty = dict.fromkeys((f"milestones_{status}" for status in MilestoneStatus.values), 0)
     counts = {contract.pk: dict(empty, milestones_total=0) for contract in contracts}
-    rows = (Milestone.objects.filter(contract_id__in=list(counts)).order_by().values("contract_id", "status")
-            .annotate(n=Count("pk")).values_list("contract_id", "status", "n"))
-    for contract_id, status, n in rows:
-        by_status = counts[contract_id]
-        by_status[f"milestones_{status}"] = n
-        by_status["milestones_total"] += n
+    if counts:
+        marks = ", ".join(["%s"] * len(counts))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT contract_id, status, COUNT(*) FROM {Milestone._meta.db_table} "
+                           f"WHERE contract_id IN ({marks}) GROUP BY contract_id, status", list(counts))
+            for contract_id, status, n in cursor.fetchall():
+                by_status = counts[contract_id]
+                by_status[f"milestones_{status}"] = n
+                by_status["milestones_total"] += n
     for contract in contracts:
         contract.__dict__.update(counts[contract.pk])
     return contracts
