@@ -65,6 +65,24 @@ def _quick_representation(field):
     return None
 
 
+def _unchanged_types(field) -> frozenset:
+    """The value types this field's `to_representation` answers unchanged (`int(7)`, `str("x")`, a bool as
+    itself, a choice whose stored value is its own answer): those values are written as they are."""
+    kind = type(field)
+    big_as_text = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
+    if kind is drf_fields.IntegerField or (kind is drf_fields.BigIntegerField and not big_as_text):
+        return frozenset({int})
+    if kind is drf_fields.CharField:
+        return frozenset({str})
+    if kind is drf_fields.BooleanField:
+        return frozenset({bool})
+    if kind is drf_fields.ChoiceField and all(
+        key == value and type(value) is str for key, value in field.choice_strings_to_values.items()
+    ):
+        return frozenset({str}) if field.choice_strings_to_values else frozenset()
+    return frozenset()
+
+
 class FastReadMixin:
     """Put before the DRF serializer class: `class XSerializer(FastReadMixin, serializers.ModelSerializer)`."""
 
@@ -81,7 +99,8 @@ class FastReadMixin:
                 # no default, not nullable): partly filled details (an invoice's parties) skip it at once.
                 skip_if_absent = field.default is empty and not field.allow_null and not field.required
                 plan.append((field.field_name, field.source_attrs[0] if plain else None, field,
-                             _quick_representation(field) or field.to_representation, skip_if_absent))
+                             _quick_representation(field) or field.to_representation, skip_if_absent,
+                             _unchanged_types(field)))
             self.__dict__["_read_plan_cache"] = plan
         return plan
 
@@ -90,7 +109,7 @@ class FastReadMixin:
         if not is_dict and isinstance(instance, Mapping):
             return super().to_representation(instance)  # another kind of mapping: DRF's own walk
         ret = {}
-        for name, attr, field, represent, skip_if_absent in self._read_plan():
+        for name, attr, field, represent, skip_if_absent, unchanged in self._read_plan():
             value = _MISSING
             if attr is not None:
                 if is_dict:
@@ -113,5 +132,10 @@ class FastReadMixin:
                     continue
                 if isinstance(value, PKOnlyObject) and value.pk is None:
                     value = None
-            ret[name] = None if value is None else represent(value)
+            if value is None:
+                ret[name] = None
+            elif value.__class__ in unchanged:
+                ret[name] = value
+            else:
+                ret[name] = represent(value)
         return ret

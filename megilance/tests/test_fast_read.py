@@ -163,3 +163,32 @@ def test_a_datetime_out_of_range_fails_as_drf_fails():
     with pytest.raises(serializers.ValidationError) as fast:
         Money(row).data  # noqa: B018
     assert fast.value.detail == plain.value.detail
+
+
+class Kinds(FastReadMixin, serializers.Serializer):
+    number = serializers.IntegerField()
+    big = serializers.BigIntegerField()
+    text = serializers.CharField()
+    flag = serializers.BooleanField()
+    choice = serializers.ChoiceField(choices=[("open", "Open"), ("closed", "Closed")])
+    numbered_choice = serializers.ChoiceField(choices=[(1, "One"), (2, "Two")])
+
+
+class PlainKinds(serializers.Serializer):
+    number = serializers.IntegerField()
+    big = serializers.BigIntegerField()
+    text = serializers.CharField()
+    flag = serializers.BooleanField()
+    choice = serializers.ChoiceField(choices=[("open", "Open"), ("closed", "Closed")])
+    numbered_choice = serializers.ChoiceField(choices=[(1, "One"), (2, "Two")])
+
+
+@pytest.mark.parametrize("row", [
+    {"number": 7, "big": 2**40, "text": "hi", "flag": True, "choice": "open", "numbered_choice": 1},
+    {"number": True, "big": "12", "text": 5, "flag": "yes", "choice": "other", "numbered_choice": "2"},
+    {"number": "8", "big": 3, "text": "", "flag": 0, "choice": "", "numbered_choice": 3},
+])
+def test_values_written_as_they_are_match_drfs_answer(row):
+    fast, plain = Kinds(row).data, PlainKinds(row).data
+    assert fast == plain
+    assert [type(v) for v in fast.values()] == [type(v) for v in plain.values()]
