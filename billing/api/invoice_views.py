@@ -62,6 +62,8 @@ class PartyDetailsSerializer(FastReadMixin, serializers.Serializer):
 
 
 class InvoiceSerializer(FastReadMixin, serializers.ModelSerializer):
+    reuse_row_serializer = True
+
     invoice_number = serializers.CharField(source="number", read_only=True, allow_null=True)
     contract_id = serializers.IntegerField(read_only=True, allow_null=True)
     from_user_id = serializers.IntegerField(read_only=True, allow_null=True)

@@ -109,6 +109,8 @@ class UnreadCountSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(FastReadMixin, serializers.ModelSerializer):
+    reuse_row_serializer = True
+
     type = serializers.CharField(source="notification_type", read_only=True)
 
     class Meta:

@@ -70,6 +70,8 @@ SUMMARY_SOURCES = tuple((name, field.source) for name, field in MilestoneSummary
 
 
 class ContractSerializer(FastReadMixin, serializers.ModelSerializer):
+    reuse_row_serializer = True
+
     client = PartySerializer(read_only=True)
     freelancer = PartySerializer(read_only=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, read_only=True)

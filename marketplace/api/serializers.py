@@ -223,6 +223,8 @@ class CategoryField(serializers.Field):
 class ProjectSerializer(FastReadMixin, serializers.ModelSerializer):
     """A project as the API answers it, and what a client may write (status only as draft or open)."""
 
+    reuse_row_serializer = True
+
     client_id = serializers.IntegerField(read_only=True)
     client = MarketplaceUserSerializer(read_only=True)
     category = CategoryField(required=False, allow_null=True)

@@ -9,15 +9,19 @@ then fills each row from it. The answer is the same, byte for byte (tests compar
 
 import datetime
 import decimal
+import threading
 from collections.abc import Mapping
 
 from django.core.exceptions import ObjectDoesNotExist
 from rest_framework import fields as drf_fields
+from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import ISO_8601, api_settings
 
 _MISSING = object()
+# What a list for reading is given: the rows and the context.
+READ_LIST_KWARGS = frozenset({"instance", "context", "many"})
 
 
 def _quick_representation(field):
@@ -83,8 +87,39 @@ def _unchanged_types(field) -> frozenset:
     return frozenset()
 
 
+_row_serializers = threading.local()
+
+
+def _forget_read_plans(serializer) -> None:
+    serializer.__dict__.pop("_read_plan_cache", None)
+    for field in serializer.fields.values():
+        nested = getattr(field, "child", field)
+        if isinstance(nested, FastReadMixin):
+            _forget_read_plans(nested)
+
+
 class FastReadMixin:
-    """Put before the DRF serializer class: `class XSerializer(FastReadMixin, serializers.ModelSerializer)`."""
+    """Put before the DRF serializer class: `class XSerializer(FastReadMixin, serializers.ModelSerializer)`.
+
+    With `reuse_row_serializer = True` (a serializer whose fields do not depend on the request), a list of it
+    (`many=True`, for reading) reuses one row serializer per thread: its fields, which DRF builds anew for every
+    list, are built once. Its read plan is still worked out per list (time zone and decimal settings of the
+    moment), and its context is the list's."""
+
+    reuse_row_serializer = False
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        if not cls.reuse_row_serializer or "data" in kwargs or set(kwargs) - READ_LIST_KWARGS:
+            return super().many_init(*args, **kwargs)
+        rows = _row_serializers.__dict__.setdefault("by_class", {})
+        child = rows.get(cls)
+        if child is None:
+            child = rows[cls] = cls()
+        child.source = None  # bound again to this list (as a fresh row serializer would be)
+        _forget_read_plans(child)
+        list_class = getattr(getattr(cls, "Meta", None), "list_serializer_class", serializers.ListSerializer)
+        return list_class(*args, child=child, **kwargs)
 
     def _read_plan(self):
         plan = self.__dict__.get("_read_plan_cache")

@@ -192,3 +192,45 @@ def test_values_written_as_they_are_match_drfs_answer(row):
     fast, plain = Kinds(row).data, PlainKinds(row).data
     assert fast == plain
     assert [type(v) for v in fast.values()] == [type(v) for v in plain.values()]
+
+
+class Shared(FastReadMixin, serializers.Serializer):
+    reuse_row_serializer = True
+
+    name = serializers.CharField()
+    seen_by = serializers.SerializerMethodField()
+    address = AddressSerializer(required=False)
+
+    def get_seen_by(self, obj):
+        return self.context.get("viewer")
+
+
+def test_a_list_reuses_its_row_serializer_with_its_own_context():
+    rows = [{"name": "Ann", "address": {"city": "Oslo"}}, {"name": "Bo"}]
+
+    first = Shared(rows, many=True, context={"viewer": "first"})
+    first_data = first.data
+    second = Shared(rows, many=True, context={"viewer": "second"})
+
+    assert second.child is first.child  # fields built once for this thread
+    assert [row["seen_by"] for row in first_data] == ["first", "first"]
+    assert [row["seen_by"] for row in second.data] == ["second", "second"]
+    assert second.data[0] == {"name": "Ann", "seen_by": "second", "address": {"city": "Oslo"}}
+
+
+def test_a_list_for_writing_or_a_nested_list_gets_its_own_row_serializer():
+    reading = Shared([], many=True)
+    assert Shared(data=[{"name": "x"}], many=True).child is not reading.child
+    assert Shared([], many=True, read_only=True).child is not reading.child
+
+
+def test_a_reused_row_serializer_works_out_its_plan_again_for_each_list():
+    moment = datetime.datetime(2026, 12, 6, 12, 0, tzinfo=datetime.UTC)
+
+    class Stamp(FastReadMixin, serializers.Serializer):
+        reuse_row_serializer = True
+        at = serializers.DateTimeField()
+
+    assert Stamp([{"at": moment}], many=True).data[0]["at"] == "2026-12-06T12:00:00Z"
+    with timezone.override("Asia/Karachi"):
+        assert Stamp([{"at": moment}], many=True).data[0]["at"] == "2026-12-06T17:00:00+05:00"
