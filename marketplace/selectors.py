@@ -8,7 +8,7 @@ Moderation group, superusers) see everything. Anything else answers 404.
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from accounts.models import Skill, UserSkill
 
@@ -162,6 +162,17 @@ def project_list(*, viewer=None) -> QuerySet[Project]:
     # newest-first index still serves the page and the viewer's own rows are checked as it walks.
     bid_on = Proposal.objects.filter(freelancer_id=viewer.pk).order_by().values("project_id")
     return qs.filter(PUBLIC_PROJECT | Q(client_id=viewer.pk) | Q(pk__in=bid_on, is_hidden=False))
+
+
+def with_category_names(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """Each project carries its category's slug and name (`category_summary_slug`, `category_summary_name`)
+    instead of a joined category instance: what a list row shows of it. (A step that reads only ids drops the
+    outer join: PostgreSQL removes a LEFT JOIN on a unique key whose columns it does not need.)"""
+    joined = queryset.query.select_related
+    if isinstance(joined, dict) and "category" in joined:
+        kept = [name for name in joined if name != "category"]
+        queryset = queryset.select_related(None).select_related(*kept) if kept else queryset.select_related(None)
+    return queryset.annotate(category_summary_slug=F("category__slug"), category_summary_name=F("category__name"))
 
 
 def project_names_attach(projects: list[Project]) -> list[Project]:

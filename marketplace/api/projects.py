@@ -37,7 +37,7 @@ class ProjectListMixin:
                 raise drf_serializers.ValidationError(filterset.errors)
             queryset = filterset.qs
         paginator = ProjectPagination()
-        rows = with_person_summaries(queryset.prefetch_related(None), "client")
+        rows = selectors.with_category_names(with_person_summaries(queryset.prefetch_related(None), "client"))
         page = paginator.paginate_queryset(rows, self.request, view=self)
         selectors.project_names_attach(page)
         data = ProjectSerializer(page, many=True, context=self.get_serializer_context()).data

@@ -216,7 +216,15 @@ class CategoryField(serializers.Field):
             self.fail("unknown", value=data)
         return category
 
+    def get_attribute(self, instance):
+        # A list page reads the slug with its rows (selectors.with_category_names): no category instance then.
+        if "category_summary_slug" in instance.__dict__:
+            return instance.__dict__["category_summary_slug"]
+        return super().get_attribute(instance)
+
     def to_representation(self, value):
+        if isinstance(value, str):
+            return value
         return value.slug if value is not None else None
 
 
@@ -254,7 +262,11 @@ class ProjectSerializer(FastReadMixin, serializers.ModelSerializer):
                             "published_at", "created_at", "updated_at"]
 
     def get_category_name(self, project) -> str | None:
-        return project.category.name if project.category_id else None
+        if not project.category_id:
+            return None
+        if "category_summary_name" in project.__dict__:
+            return project.__dict__["category_summary_name"]
+        return project.category.name
 
     def validate_status(self, value):
         if self.instance is None and value not in (ProjectStatus.DRAFT, ProjectStatus.OPEN):

@@ -523,6 +523,18 @@ def test_project_list_shows_a_client_without_a_name_as_the_detail_does(api):
     assert row["client"] == {"id": nameless.pk, "name": "dana.lee"}
 
 
+def test_project_list_shows_the_category_as_the_detail_does(api):
+    filed = ProjectFactory(category=CategoryFactory(slug="web-apps", name="Web apps"))
+    unfiled = ProjectFactory(category=None)
+
+    rows = {row["id"]: row for row in api.get("/api/projects/").json()["results"]}
+
+    assert (rows[filed.pk]["category"], rows[filed.pk]["category_name"]) == ("web-apps", "Web apps")
+    assert (rows[unfiled.pk]["category"], rows[unfiled.pk]["category_name"]) == (None, None)
+    for project in (filed, unfiled):
+        assert rows[project.pk] == api.get(f"/api/projects/{project.pk}").json()
+
+
 def test_project_detail_answers_404_for_unknown_id(api):
     assert api.get("/api/projects/999999").status_code == 404
 
