@@ -576,3 +576,21 @@ def test_category_project_count_drops_when_staff_hide_a_project(client_user, sup
     project_services.project_unhide(project=project, actor=superuser)
     web.refresh_from_db()
     assert web.project_count == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("ordering", "index"), [
+    ("budget_high", "projects_budget_high_idx"), ("budget_low", "projects_budget_low_idx"),
+    ("deadline", "projects_deadline_idx"), ("newest", "projects_public_recent"),
+])
+def test_each_project_order_can_walk_an_index_instead_of_sorting(ordering, index):
+    from marketplace.filters import ProjectFilter
+    from marketplace.selectors import project_public_list
+
+    ids = ProjectFilter({"ordering": ordering}, queryset=project_public_list()).qs.values_list("pk", flat=True)[:20]
+    sql, params = ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")  # a few test rows would otherwise be sorted in memory
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan and "Sort" not in plan, plan
