@@ -2,6 +2,8 @@ from typing import NamedTuple
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from megilance.queries import without_joined
+
 from .models import User, UserSkill
 
 
@@ -23,12 +25,8 @@ def with_person_summaries(queryset: QuerySet, *relations: str) -> QuerySet:
     """Each row carries the name and e-mail of the people it names (`<relation>_summary_name`, `..._email`), read
     in the same query without a user model instance per person: what `{id, name}` in a list needs
     (person_summary). These relations are no longer joined as whole users."""
-    joined = queryset.query.select_related
-    if isinstance(joined, dict):
-        kept = [name for name in joined if name not in relations]
-        queryset = queryset.select_related(None).select_related(*kept) if kept else queryset.select_related(None)
     # Correlated subqueries rather than joins: a step that reads only the list's ids leaves them out entirely.
-    return queryset.annotate(**{
+    return without_joined(queryset, *relations).annotate(**{
         f"{relation}_summary_{part}": Subquery(User.objects.filter(pk=OuterRef(f"{relation}_id")).values(part)[:1])
         for relation in relations for part in ("name", "email")
     })

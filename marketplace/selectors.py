@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from accounts.models import Skill, UserSkill
+from megilance.queries import placeholders, without_joined
 
 from .models import (
     Category,
@@ -168,11 +169,8 @@ def with_category_names(queryset: QuerySet[Project]) -> QuerySet[Project]:
     """Each project carries its category's slug and name (`category_summary_slug`, `category_summary_name`)
     instead of a joined category instance: what a list row shows of it. (A step that reads only ids drops the
     outer join: PostgreSQL removes a LEFT JOIN on a unique key whose columns it does not need.)"""
-    joined = queryset.query.select_related
-    if isinstance(joined, dict) and "category" in joined:
-        kept = [name for name in joined if name != "category"]
-        queryset = queryset.select_related(None).select_related(*kept) if kept else queryset.select_related(None)
-    return queryset.annotate(category_summary_slug=F("category__slug"), category_summary_name=F("category__name"))
+    return without_joined(queryset, "category").annotate(
+        category_summary_slug=F("category__slug"), category_summary_name=F("category__name"))
 
 
 def project_names_attach(projects: list[Project]) -> list[Project]:
@@ -182,7 +180,7 @@ def project_names_attach(projects: list[Project]) -> list[Project]:
     names = {(project.pk, kind): [] for project in projects for kind in ("skill", "tag")}
     if projects:
         ids = [project.pk for project in projects]
-        marks = ", ".join(["%s"] * len(ids))
+        marks = placeholders(ids)
         skills, skill_links = Skill._meta.db_table, Project.skills.through._meta.db_table
         tags, tag_links = Tag._meta.db_table, ProjectTag._meta.db_table
         sql = (f"SELECT l.project_id, 'skill', s.name FROM {skill_links} l JOIN {skills} s ON s.id = l.skill_id "

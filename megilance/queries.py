@@ -1,4 +1,4 @@
-"""Two query helpers the big lists and search share."""
+"""Query helpers the big lists and search share."""
 
 import hashlib
 import json
@@ -47,3 +47,18 @@ def rows_in_order(queryset: QuerySet, ids: list, *, ids_read_through_it: bool = 
         rows.query.where = WhereNode()
     by_id = {row.pk: row for row in rows.filter(pk__in=ids)}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def without_joined(queryset: QuerySet, *relations: str) -> QuerySet:
+    """`queryset` with these relations no longer joined by `select_related` (its other joins stay): for a list
+    that reads what it shows of them as annotations instead."""
+    joined = queryset.query.select_related
+    if not isinstance(joined, dict) or not any(name in joined for name in relations):
+        return queryset
+    kept = [name for name in joined if name not in relations]
+    return queryset.select_related(None).select_related(*kept) if kept else queryset.select_related(None)
+
+
+def placeholders(values) -> str:
+    """`%s, %s, ...`, one per value: the list of an `IN (...)` in a hand-written statement."""
+    return ", ".join(["%s"] * len(values))

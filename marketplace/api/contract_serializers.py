@@ -55,19 +55,6 @@ class MilestoneSummarySerializer(FastReadMixin, serializers.Serializer):
     rejected = serializers.IntegerField(source="milestones_rejected", read_only=True)
     paid = serializers.IntegerField(source="milestones_paid", read_only=True)
 
-    def to_representation(self, instance):
-        # The counts are whole numbers already (annotations or milestone_summary_attach): read them as they are.
-        if isinstance(instance, Contract):
-            values = instance.__dict__
-            try:
-                return {name: values[source] for name, source in SUMMARY_SOURCES}
-            except KeyError:
-                pass
-        return super().to_representation(instance)
-
-
-SUMMARY_SOURCES = tuple((name, field.source) for name, field in MilestoneSummarySerializer._declared_fields.items())
-
 
 class ContractSerializer(FastReadMixin, serializers.ModelSerializer):
     reuse_row_serializer = True

@@ -21,7 +21,7 @@ from rest_framework.settings import ISO_8601, api_settings
 
 _MISSING = object()
 # What a list for reading is given: the rows and the context.
-READ_LIST_KWARGS = frozenset({"instance", "context", "many"})
+READ_LIST_KWARGS = frozenset({"instance", "context"})
 
 
 def _quick_representation(field):
