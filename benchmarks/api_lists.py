@@ -7,6 +7,10 @@ select_related and (b) a hand-written .values() + JsonResponse view, at page siz
 Signs in as the freelancer with the most contracts (a random password is set for the run; bulk users have none)
 and prints req/s, p50/p95 latency and SQL statements per request for every variant, with the ratios
 real/ceiling (goal: >= 50 %) and real/naive. Goal for queries: the same count at every page size.
+
+The real list and the ceiling are measured in alternating rounds (`--rounds`, each a share of `--requests`), so a
+slow minute of the machine (autovacuum, a checkpoint, another process) falls on both sides instead of on one; the
+ratio is the one of all their requests together, and the spread of the rounds' own ratios is printed beside it.
 """
 
 import argparse
@@ -16,7 +20,7 @@ import sys
 import time
 
 from _django import setup
-from _server import gunicorn, login, machine, measure
+from _server import Measurement, gunicorn, login, machine, measure
 
 LISTS = {
     "projects": "/api/projects/",
@@ -58,6 +62,27 @@ def prepare_user() -> tuple[str, str, dict]:
     return user.email, password, sizes
 
 
+def combined(parts: list[Measurement]) -> Measurement:
+    return Measurement(requests=sum(m.requests for m in parts), seconds=sum(m.seconds for m in parts),
+                       latencies_ms=[ms for m in parts for ms in m.latencies_ms],
+                       errors=sum(m.errors for m in parts), queries=parts[0].queries)
+
+
+def alternating(port, paths: dict, token, requests: int, rounds: int, concurrency: int, warmup: int):
+    """The real list and the ceiling in `rounds` alternating rounds (real first in odd rounds, ceiling first in
+    even ones); each variant's rounds combined, and each round's real/ceiling ratio."""
+    parts = {"real": [], "ceiling": []}
+    ratios = []
+    for number in range(rounds):
+        share = requests // rounds + (1 if number < requests % rounds else 0)
+        order = ("real", "ceiling") if number % 2 == 0 else ("ceiling", "real")
+        for variant in order:
+            parts[variant].append(measure(port, paths[variant], token=token, concurrency=concurrency,
+                                          warmup=warmup if number == 0 else 0, requests=share))
+        ratios.append(parts["real"][-1].rps / parts["ceiling"][-1].rps)
+    return {variant: combined(ms) for variant, ms in parts.items()}, ratios
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
@@ -66,6 +91,8 @@ def main() -> None:
     parser.add_argument("--naive-requests", type=int, default=None,
                         help="requests per naive cell (default: --requests); the naive lists take seconds each")
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="alternating rounds of the real list and the ceiling per cell")
     parser.add_argument("--lists", default=",".join(LISTS))
     parser.add_argument("--json", help="also write the numbers to this file")
     args = parser.parse_args()
@@ -74,13 +101,14 @@ def main() -> None:
     print(f"# API list endpoints, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"# machine: {machine()}")
     print(f"# gunicorn workers: {args.workers}, {args.requests} requests per cell "
-          f"({args.naive_requests or args.requests} for the naive lists), {args.concurrency} clients")
+          f"({args.naive_requests or args.requests} for the naive lists), {args.concurrency} clients, "
+          f"real and ceiling in {args.rounds} alternating rounds")
     print("# rows visible to the signed-in freelancer: " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
     rows = []
     with gunicorn(workers=args.workers, log_path="/tmp/megilance-bench-gunicorn.log") as port:
         token = login(port, email, password)
         header = (f"{'list':<14}{'size':>5} | {'variant':<8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'queries':>8}"
-                  f"{'errors':>7} | {'real/ceiling':>12}{'real/naive':>11}")
+                  f"{'errors':>7} | {'real/ceiling':>12}{'rounds':>12}{'real/naive':>11}")
         print(header)
         print("-" * len(header))
         for name in args.lists.split(","):
@@ -88,19 +116,22 @@ def main() -> None:
                 paths = {"real": f"{LISTS[name]}?page_size={size}",
                          "naive": f"/baseline/naive/{name}/?page_size={size}",
                          "ceiling": f"/baseline/ceiling/{name}/?page_size={size}"}
-                result = {v: measure(port, p, token=token, concurrency=args.concurrency, warmup=args.warmup,
-                                      requests=args.naive_requests or args.requests if v == "naive"
-                                      else args.requests)
-                          for v, p in paths.items()}
+                result, rounds = alternating(port, paths, token, args.requests, args.rounds,
+                                             args.concurrency, args.warmup)
+                result["naive"] = measure(port, paths["naive"], token=token, concurrency=args.concurrency,
+                                          warmup=args.warmup, requests=args.naive_requests or args.requests)
                 ratio_ceiling = result["real"].rps / result["ceiling"].rps
                 ratio_naive = result["real"].rps / result["naive"].rps
+                spread = f"{min(rounds):.0%}-{max(rounds):.0%}"
                 for variant, m in result.items():
-                    ratios = (f"{ratio_ceiling:>11.0%} {ratio_naive:>10.2f}x" if variant == "real" else "")
+                    ratios = (f"{ratio_ceiling:>11.0%} {spread:>11} {ratio_naive:>10.2f}x"
+                              if variant == "real" else "")
                     print(f"{name:<14}{size:>5} | {variant:<8}{m.rps:>8.1f}{m.p50:>9.1f}{m.p95:>9.1f}"
                           f"{m.queries if m.queries is not None else '-':>8}{m.errors:>7} | {ratios}")
                     rows.append({"list": name, "page_size": size, "variant": variant, "rps": round(m.rps, 1),
                                  "p50_ms": round(m.p50, 1), "p95_ms": round(m.p95, 1), "queries": m.queries,
-                                 "errors": m.errors})
+                                 "errors": m.errors,
+                                 **({"round_ratios": [round(r, 3) for r in rounds]} if variant == "real" else {})})
                 sys.stdout.flush()
     print()
     for name in args.lists.split(","):
