@@ -17,6 +17,7 @@ class SessionJWTAuthentication(JWTAuthentication):
         sid = validated_token.get("sid")
         session = (
             UserSession.objects.select_related("user")
+            .defer("user__search_vector")  # searched inside PostgreSQL only; never read here
             .filter(pk=sid, user_id=validated_token.get("user_id"), revoked_at__isnull=True)
             .first()
             if sid

@@ -28,7 +28,8 @@ def messages_for(*, user, conversation_id: int | None = None) -> QuerySet[Messag
     qs = Message.objects.filter(pk__in=sent.union(received, all=True))
     if conversation_id is not None:
         qs = qs.filter(conversation_id=conversation_id)
-    return qs.select_related("sender", "reply_to").order_by("-created_at", "-id")
+    return (qs.select_related("sender", "reply_to").defer("sender__search_vector")
+            .order_by("-created_at", "-id"))
 
 
 def unread_message_count(*, user) -> int:

@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.selectors import with_person_summaries
-from megilance.queries import placeholders
+from megilance.queries import any_of
 
 from .models import Contract, Milestone, MilestoneStatus, PortfolioItem, Review
 from .services.reviews import MODERATE_PERMISSION
@@ -55,10 +55,10 @@ def milestone_summary_attach(contracts: list[Contract]) -> list[Contract]:
     empty = dict.fromkeys((f"milestones_{status}" for status in MilestoneStatus.values), 0)
     counts = {contract.pk: dict(empty, milestones_total=0) for contract in contracts}
     if counts:
+        where, params = any_of("contract_id", counts)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT contract_id, status, COUNT(*) FROM {Milestone._meta.db_table} "
-                           f"WHERE contract_id IN ({placeholders(counts)}) GROUP BY contract_id, status",
-                           list(counts))
+                           f"WHERE {where} GROUP BY contract_id, status", params)
             for contract_id, status, n in cursor.fetchall():
                 by_status = counts[contract_id]
                 by_status[f"milestones_{status}"] = n

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from accounts.models import Skill, UserSkill
-from megilance.queries import placeholders, without_joined
+from megilance.queries import any_of, without_joined
 
 from .models import (
     Category,
@@ -146,7 +146,11 @@ def project_tag_list(*, project: Project) -> QuerySet[Tag]:
 
 
 def _project_base() -> QuerySet[Project]:
-    return Project.objects.select_related("client", "category").prefetch_related(
+    # The search vectors (half of a project row, and part of its client's) serve search inside PostgreSQL only:
+    # never read into Python.
+    return Project.objects.select_related("client", "category").defer(
+        "search_vector", "client__search_vector",
+    ).prefetch_related(
         Prefetch("skills", queryset=Skill.objects.order_by("name")),
         Prefetch("tags", queryset=Tag.objects.order_by("name")),
     )
@@ -180,15 +184,15 @@ def project_names_attach(projects: list[Project]) -> list[Project]:
     names = {(project.pk, kind): [] for project in projects for kind in ("skill", "tag")}
     if projects:
         ids = [project.pk for project in projects]
-        marks = placeholders(ids)
+        where, params = any_of("l.project_id", ids)
         skills, skill_links = Skill._meta.db_table, Project.skills.through._meta.db_table
         tags, tag_links = Tag._meta.db_table, ProjectTag._meta.db_table
         sql = (f"SELECT l.project_id, 'skill', s.name FROM {skill_links} l JOIN {skills} s ON s.id = l.skill_id "
-               f"WHERE l.project_id IN ({marks}) "
+               f"WHERE {where} "
                f"UNION ALL SELECT l.project_id, 'tag', t.name FROM {tag_links} l JOIN {tags} t ON t.id = l.tag_id "
-               f"WHERE l.project_id IN ({marks}) ORDER BY 3")
+               f"WHERE {where} ORDER BY 3")
         with connection.cursor() as cursor:
-            cursor.execute(sql, ids + ids)
+            cursor.execute(sql, params + params)
             for project_id, kind, name in cursor.fetchall():
                 names[(project_id, kind)].append(name)
     for project in projects:
@@ -222,7 +226,9 @@ def project_get_visible(*, viewer, pk) -> Project | None:
 
 
 def _proposal_base() -> QuerySet[Proposal]:
-    return Proposal.objects.select_related("project", "project__client", "freelancer", "contract")
+    return Proposal.objects.select_related("project", "project__client", "freelancer", "contract").defer(
+        "project__search_vector", "project__client__search_vector", "freelancer__search_vector",
+    )
 
 
 def proposal_list(*, viewer) -> QuerySet[Proposal]:

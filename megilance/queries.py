@@ -6,7 +6,8 @@ import json
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.lookups import In
 from django.db.models.sql.where import WhereNode
 
 
@@ -45,7 +46,7 @@ def rows_in_order(queryset: QuerySet, ids: list, *, ids_read_through_it: bool = 
     rows = queryset.order_by()
     if ids_read_through_it:
         rows.query.where = WhereNode()
-    by_id = {row.pk: row for row in rows.filter(pk__in=ids)}
+    by_id = {row.pk: row for row in rows.filter(AnyOf(F("pk"), ids))}
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -59,6 +60,29 @@ def without_joined(queryset: QuerySet, *relations: str) -> QuerySet:
     return queryset.select_related(None).select_related(*kept) if kept else queryset.select_related(None)
 
 
-def placeholders(values) -> str:
-    """`%s, %s, ...`, one per value: the list of an `IN (...)` in a hand-written statement."""
-    return ", ".join(["%s"] * len(values))
+class AnyOf(In):
+    """`pk__in=ids` that PostgreSQL receives as `pk = ANY(%s)` with one array: the statement's text stays the same
+    for every page, so the driver parses it once (it parses a statement with more than 50 parameters again on
+    every call). Other databases get the plain `IN (...)`. Use it as an expression: `.filter(AnyOf(F("pk"), ids))`."""
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql" or not self.rhs_is_direct_value():
+            return super().as_sql(compiler, connection)
+        values = [value for value in self.rhs if value is not None]
+        if not values:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        return f"{lhs} = ANY(%s)", (*lhs_params, [field.get_db_prep_value(value, connection, prepared=True)
+                                                   for value in values])
+
+
+def any_of(column: str, values) -> tuple[str, list]:
+    """`column` is one of `values`, for a hand-written statement: `(sql, params)`. PostgreSQL gets one array
+    parameter (`column = ANY(%s)`): the statement's text is the same for every page, so the driver parses it once
+    and reuses it, where a list of 100 placeholders is parsed again on every request. Other databases get
+    `column IN (%s, ...)`."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values

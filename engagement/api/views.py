@@ -14,6 +14,7 @@ from marketplace.models import Contract, Project
 from marketplace.selectors import project_list
 from megilance.api.exceptions import ApplicationError, Forbidden, NotFound
 from megilance.api.pagination import JoinedLargeListPagination, LargeListPagination
+from megilance.api.serializers import DictRowsListMixin
 
 from .. import selectors
 from ..models import Conversation, Favorite, FavoriteTarget, Message, Notification, PushSubscription, UserFollow
@@ -147,8 +148,8 @@ class MessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                                  responses={200: s.NotificationSerializer, **ERRORS}),
     destroy=extend_schema(responses={204: None, **ERRORS}),
 )
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
-                          viewsets.GenericViewSet):
+class NotificationViewSet(DictRowsListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = s.NotificationSerializer
     pagination_class = LargeListPagination
     filter_backends: list = []

@@ -13,10 +13,13 @@ import threading
 from collections.abc import Mapping
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 from rest_framework import fields as drf_fields
 from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
 from rest_framework.relations import PKOnlyObject
+from rest_framework.response import Response
 from rest_framework.settings import ISO_8601, api_settings
 
 _MISSING = object()
@@ -174,3 +177,50 @@ class FastReadMixin:
             else:
                 ret[name] = represent(value)
         return ret
+
+
+_plain_columns: dict = {}
+
+
+def plain_columns(serializer_class) -> list[str] | None:
+    """The model columns a row of this `ModelSerializer` is read from, when every field it shows reads one column
+    of the model as it is stored (no method fields, dotted sources, nested serializers or relations): such a list
+    can read its rows as dictionaries (`queryset.values(*columns)`) and skip building a model instance per row,
+    with the same answer. None when a field needs more than its column. Worked out once per class: its fields
+    must not depend on the request."""
+    if serializer_class not in _plain_columns:
+        _plain_columns[serializer_class] = _read_columns(serializer_class)
+    return _plain_columns[serializer_class]
+
+
+def _read_columns(serializer_class) -> list[str] | None:
+    model = getattr(getattr(serializer_class, "Meta", None), "model", None)
+    if model is None or not issubclass(serializer_class, FastReadMixin):
+        return None
+    serializer = serializer_class()
+    stored = {field.attname: field for field in model._meta.concrete_fields}
+    columns = []
+    for _name, attr, field, *_ in serializer._read_plan():
+        column = stored.get(attr)
+        # A column whose attribute is the stored value itself (not a file, not a related object).
+        if (column is None or isinstance(field, serializers.BaseSerializer)
+                or column.descriptor_class not in (DeferredAttribute, ForeignKeyDeferredAttribute)):
+            return None
+        columns.append(attr)
+    return list(dict.fromkeys(columns))
+
+
+class DictRowsListMixin:
+    """For a list view whose serializer reads plain columns only (`plain_columns`) and whose fields do not depend
+    on the request: the page's rows are read as dictionaries of those columns. Paging (page numbers, counts and
+    cursors) works on them as on instances. A serializer that needs more than its columns gets instances."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        columns = plain_columns(self.get_serializer_class())
+        if columns is not None:
+            queryset = queryset.values(*columns)
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(self.get_serializer(queryset, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -275,3 +275,45 @@ def test_a_bad_filter_value_still_answers_400(freelancer_api):
     response = freelancer_api.get("/api/contracts/?status=nonsense&page_size=5")
     assert response.status_code == 400
     assert "status" in response.json()["errors"]
+
+
+# --- routing: each app's API routes are tried only for paths they can match ------------------------------------
+
+
+def test_an_apps_routes_are_skipped_at_once_for_paths_they_cannot_match():
+    from django.urls import get_resolver
+
+    from megilance.api.routers import _StartsWithPattern
+
+    api = next(p for p in get_resolver().url_patterns if str(p.pattern) == "api/")
+    guarded = {p.urlconf_name.__name__: p.pattern.heads for p in api.url_patterns
+               if isinstance(p.pattern, _StartsWithPattern)}
+    assert set(guarded) == {"accounts.api.urls", "accounts.uploads.api.urls", "marketplace.api.urls",
+                            "billing.api.urls", "support.api.urls", "engagement.api.urls"}
+    assert "notifications" in guarded["engagement.api.urls"]
+    assert "projects" in guarded["marketplace.api.urls"] and "projects" in guarded["engagement.api.urls"]
+    # The schema and reversing see the plain include they always saw.
+    assert all(str(p.pattern) == "" for p in api.url_patterns if isinstance(p.pattern, _StartsWithPattern))
+
+    assert resolve("/api/notifications/").url_name == "notification-list"
+    assert resolve("/api/projects/4/views").url_name == "project-views"  # marketplace first, then engagement
+    assert resolve("/api/notificationsx/").func is exceptions.api_not_found
+
+
+def test_route_heads_are_read_off_the_routes_and_an_open_route_keeps_the_include_as_it_is():
+    from django.urls import include, path, re_path
+
+    from megilance.api.routers import _heads, _literal_head, routed_include
+
+    def view(request):
+        return None
+
+    assert _literal_head(re_path(r"^items?/(?P<pk>\d+)$", view)) == "item"  # "s" may be missing
+    assert _literal_head(re_path(r"^me\.(?P<format>json)$", view)) == "me"
+    assert _literal_head(path("time-entries/<int:pk>/", view)) == "time-entries"
+    assert _literal_head(re_path(r"^(?:a|b)/$", view)) == ""
+    assert _heads([re_path(r"^x/$", view), re_path("", include([path("y/", view)]))]) == {"x", "y"}
+    assert _heads([re_path(r"^x/$", view), re_path(r"^.*$", view)]) is None
+
+    plain = routed_include("megilance.tests.open_routes")
+    assert type(plain.pattern).__name__ == "RegexPattern"

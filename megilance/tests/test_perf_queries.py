@@ -156,3 +156,84 @@ def test_rows_read_by_id_keep_their_joins_and_annotations(client_user):
     rows = rows_in_order(listed, [newer.pk, older.pk], ids_read_through_it=True)
     assert rows == [newer, older]
     assert rows[0].client_name == client_user.name and "client" in rows[0]._state.fields_cache
+
+
+def test_notification_rows_read_as_dicts_answer_what_their_detail_answers(busy_world, freelancer_api,
+                                                                          freelancer):
+    from engagement.api.serializers import NotificationSerializer
+    from megilance.api.serializers import plain_columns
+
+    Notification.objects.filter(user=freelancer).update(data={"project_id": 7, "amount": "12.50"}, link="/x")
+    Notification.objects.filter(pk=Notification.objects.filter(user=freelancer).first().pk).update(
+        is_read=True, read_at=timezone.now())
+
+    assert plain_columns(NotificationSerializer) == ["id", "notification_type", "title", "message", "link", "data",
+                                                     "is_read", "read_at", "created_at"]
+    listed = freelancer_api.get("/api/notifications/?page_size=100").json()["results"]
+    by_cursor = freelancer_api.get("/api/notifications/?cursor=&page_size=100").json()["results"]
+
+    assert len(listed) == 100 and by_cursor == listed
+    for row in listed[:3] + listed[-3:] + [row for row in listed if row["is_read"]]:
+        assert freelancer_api.get(f"/api/notifications/{row['id']}").json() == row
+
+
+def test_only_serializers_of_stored_columns_read_rows_as_dicts():
+    from rest_framework import serializers
+
+    from accounts.models import User
+    from billing.api.invoice_views import InvoiceSerializer
+    from marketplace.api.serializers import ProjectSerializer
+    from megilance.api.serializers import plain_columns
+
+    class Avatar(FastReadMixin, serializers.ModelSerializer):
+        class Meta:
+            model = Notification
+            fields = ["id", "user"]  # a related object, not its id
+
+    class Named(FastReadMixin, serializers.ModelSerializer):
+        name = serializers.CharField(source="user.name")
+
+        class Meta:
+            model = Notification
+            fields = ["id", "user_id", "name"]
+
+    class Plain(serializers.ModelSerializer):  # DRF's own walk reads instances only
+        class Meta:
+            model = User
+            fields = ["id", "name"]
+
+    # A nested person, a method field (the PDF link), a relation, a dotted source, no read plan: instances.
+    for serializer in (ProjectSerializer, InvoiceSerializer, Avatar, Named, Plain):
+        assert plain_columns(serializer) is None, serializer
+
+
+@pytest.mark.django_db
+def test_rows_read_by_id_take_one_array_on_postgresql(client_user):
+    from megilance.queries import any_of, rows_in_order
+
+    projects = [Project.objects.create(client=client_user, title=f"P{n}", description="d", status="open")
+                for n in range(60)]
+    ids = [p.pk for p in reversed(projects)]
+
+    with CaptureQueriesContext(connection) as queries:
+        rows = rows_in_order(Project.objects.all(), [*ids, 10**9])
+    assert [row.pk for row in rows] == ids
+    assert rows_in_order(Project.objects.all(), []) == []
+    where, params = any_of("id", ids[:3])
+    if connection.vendor == "postgresql":
+        # 60 ids are one parameter: the statement's text is the same for every page of any size.
+        assert "= ANY(" in queries[0]["sql"] and " IN (" not in queries[0]["sql"]
+        assert (where, params) == ("id = ANY(%s)", [ids[:3]])
+    else:
+        assert (where, params) == ("id IN (%s, %s, %s)", ids[:3])
+
+
+def test_list_rows_leave_the_search_vectors_in_the_database(busy_world, freelancer_api):
+    one = Project.objects.values_list("pk", flat=True).first()
+    with CaptureQueriesContext(connection) as queries:
+        for path in ("/api/projects/?page_size=100", "/api/proposals/?page_size=100",
+                     "/api/messages/?page_size=100", f"/api/projects/{one}"):
+            assert freelancer_api.get(path).status_code == 200
+
+    assert queries.captured_queries
+    assert not [q["sql"] for q in queries.captured_queries if "search_vector" in q["sql"]]
