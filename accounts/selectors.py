@@ -2,7 +2,7 @@ from typing import NamedTuple
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from megilance.queries import without_joined
+from megilance.queries import row_values, without_joined
 
 from .models import User, UserSkill
 
@@ -43,12 +43,13 @@ class PersonSummary(NamedTuple):
 
 def person_summary(row, relation: str):
     """The person `row.<relation>` as a list shows them (id and name): from with_person_summaries' annotations
-    when the row has them, else the related user itself."""
-    values = row.__dict__
+    when the row (a model instance or a dictionary of its columns) has them, else the related user itself."""
+    values = row_values(row)
     name_key = f"{relation}_summary_name"
     if name_key not in values:
         return getattr(row, relation)
-    pk = getattr(row, f"{relation}_id")
+    id_key = f"{relation}_id"
+    pk = values[id_key] if id_key in values else getattr(row, id_key)
     if pk is None:
         return None
     return PersonSummary(pk, User.name_to_show(values[name_key], values[f"{relation}_summary_email"]))

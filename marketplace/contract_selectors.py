@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.selectors import with_person_summaries
-from megilance.queries import any_of
+from megilance.queries import any_of, row_values
 
 from .models import Contract, Milestone, MilestoneStatus, PortfolioItem, Review
 from .services.reviews import MODERATE_PERMISSION
@@ -49,11 +49,22 @@ def contract_list_for(*, user, summary: bool = True) -> QuerySet[Contract]:
     return qs.filter(Q(client=user) | Q(freelancer=user))
 
 
-def milestone_summary_attach(contracts: list[Contract]) -> list[Contract]:
-    """Set the counts contracts_with_summary annotates (milestones_total, milestones_<status>) on these contracts,
-    with one grouped statement."""
+# A row of the contract list read as a dictionary: the columns ContractSerializer shows, with the annotations of
+# with_person_summaries(..., "client", "freelancer"); milestone_summary_attach adds the counts.
+CONTRACT_LIST_COLUMNS = (
+    "id", "project_id", "proposal_id", "client_id", "freelancer_id", "title", "description", "contract_type",
+    "amount", "hourly_rate", "weekly_limit_hours", "currency", "status", "start_date", "end_date", "completed_at",
+    "cancelled_at", "paused_at", "created_at", "updated_at", "client_summary_name", "client_summary_email",
+    "freelancer_summary_name", "freelancer_summary_email",
+)
+
+
+def milestone_summary_attach(contracts: list) -> list:
+    """Set the counts contracts_with_summary annotates (milestones_total, milestones_<status>) on these contracts
+    (model instances, or dictionaries of CONTRACT_LIST_COLUMNS), with one grouped statement."""
     empty = dict.fromkeys((f"milestones_{status}" for status in MilestoneStatus.values), 0)
-    counts = {contract.pk: dict(empty, milestones_total=0) for contract in contracts}
+    rows = [row_values(contract) for contract in contracts]
+    counts = {row["id"]: dict(empty, milestones_total=0) for row in rows}
     if counts:
         where, params = any_of("contract_id", counts)
         with connection.cursor() as cursor:
@@ -63,8 +74,8 @@ def milestone_summary_attach(contracts: list[Contract]) -> list[Contract]:
                 by_status = counts[contract_id]
                 by_status[f"milestones_{status}"] = n
                 by_status["milestones_total"] += n
-    for contract in contracts:
-        contract.__dict__.update(counts[contract.pk])
+    for row in rows:
+        row.update(counts[row["id"]])
     return contracts
 
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from accounts.models import Skill, UserSkill
-from megilance.queries import any_of, without_joined
+from megilance.queries import any_of, row_values, without_joined
 
 from .models import (
     Category,
@@ -177,13 +177,25 @@ def with_category_names(queryset: QuerySet[Project]) -> QuerySet[Project]:
         category_summary_slug=F("category__slug"), category_summary_name=F("category__name"))
 
 
-def project_names_attach(projects: list[Project]) -> list[Project]:
-    """Set `skill_names` and `tag_names` (lists of names in alphabetical order) on a page of projects: one
-    statement of (project id, kind, name) rows instead of a model instance for every skill and tag of the page.
-    Pass a queryset without the skill and tag prefetch (`.prefetch_related(None)`)."""
-    names = {(project.pk, kind): [] for project in projects for kind in ("skill", "tag")}
-    if projects:
-        ids = [project.pk for project in projects]
+# A row of the project list read as a dictionary: the columns ProjectSerializer shows, with the annotations of
+# with_person_summaries(..., "client") and with_category_names.
+PROJECT_LIST_COLUMNS = (
+    "id", "title", "description", "category_id", "client_id", "budget_type", "budget_min", "budget_max",
+    "currency", "experience_level", "estimated_duration", "deadline", "status", "visibility", "is_hidden",
+    "proposal_count", "published_at", "created_at", "updated_at", "client_summary_name", "client_summary_email",
+    "category_summary_slug", "category_summary_name",
+)
+
+
+def project_names_attach(projects: list) -> list:
+    """Set `skill_names` and `tag_names` (lists of names in alphabetical order) on a page of projects (model
+    instances, or dictionaries of PROJECT_LIST_COLUMNS): one statement of (project id, kind, name) rows instead
+    of a model instance for every skill and tag of the page. Pass a queryset without the skill and tag prefetch
+    (`.prefetch_related(None)`)."""
+    rows = [row_values(project) for project in projects]
+    ids = [row["id"] for row in rows]
+    names = {(pk, kind): [] for pk in ids for kind in ("skill", "tag")}
+    if ids:
         where, params = any_of("l.project_id", ids)
         skills, skill_links = Skill._meta.db_table, Project.skills.through._meta.db_table
         tags, tag_links = Tag._meta.db_table, ProjectTag._meta.db_table
@@ -195,9 +207,9 @@ def project_names_attach(projects: list[Project]) -> list[Project]:
             cursor.execute(sql, params + params)
             for project_id, kind, name in cursor.fetchall():
                 names[(project_id, kind)].append(name)
-    for project in projects:
-        project.skill_names = names[(project.pk, "skill")]
-        project.tag_names = names[(project.pk, "tag")]
+    for row in rows:
+        row["skill_names"] = names[(row["id"], "skill")]
+        row["tag_names"] = names[(row["id"], "tag")]
     return projects
 
 

@@ -46,8 +46,19 @@ def rows_in_order(queryset: QuerySet, ids: list, *, ids_read_through_it: bool = 
     rows = queryset.order_by()
     if ids_read_through_it:
         rows.query.where = WhereNode()
-    by_id = {row.pk: row for row in rows.filter(AnyOf(F("pk"), ids))}
+    rows = rows.filter(AnyOf(F("pk"), ids))
+    if rows._fields is not None:  # rows read as dictionaries (`.values()`)
+        key = queryset.model._meta.pk.attname
+        by_id = {row[key]: row for row in rows}
+    else:
+        by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def row_values(row) -> dict:
+    """What a list row holds by name: a row read as a dictionary (`.values()`) is that dictionary; a model
+    instance, its attributes (columns by attname, and annotations)."""
+    return row if type(row) is dict else row.__dict__
 
 
 def without_joined(queryset: QuerySet, *relations: str) -> QuerySet:

@@ -20,7 +20,8 @@ from accounts.api.serializers import DetailSerializer
 from accounts.models import BillingProfile
 from marketplace import contract_selectors
 from megilance.api.exceptions import ApplicationError, NotFound
-from megilance.api.serializers import FastReadMixin
+from megilance.api.serializers import DictRowsListMixin, FastReadMixin
+from megilance.queries import row_values
 
 from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from ..models import Invoice, InvoiceKind, InvoiceSource, InvoiceStatus, Payment
@@ -83,7 +84,8 @@ class InvoiceSerializer(FastReadMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_pdf_url(self, obj) -> str | None:
-        return f"/api/invoices/{obj.pk}/pdf" if obj.number else None
+        values = row_values(obj)  # a model instance or a list row read as a dictionary (INVOICE_LIST_COLUMNS)
+        return f"/api/invoices/{values['id']}/pdf" if values["number"] else None
 
 
 class InvoiceCreateSerializer(serializers.Serializer):
@@ -171,13 +173,22 @@ def pdf_response(invoice: Invoice) -> HttpResponse:
     return response
 
 
+# A row of the invoice list read as a dictionary: the columns InvoiceSerializer shows.
+INVOICE_LIST_COLUMNS = (
+    "id", "number", "kind", "source", "contract_id", "from_user_id", "to_user_id", "items", "amount", "tax_rate",
+    "tax", "total", "currency", "status", "issue_date", "due_date", "paid_date", "payment_id", "notes",
+    "week_start", "from_details", "to_details", "sent_at", "charge_failure_reason", "created_at", "updated_at",
+)
+
+
 @extend_schema(tags=["invoices"])
-class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class InvoiceViewSet(DictRowsListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Invoices the caller issued or received. The freelancer invoices the client of a contract by hand; others
     are made by MegiLance for every escrow release and billed hourly week."""
 
     serializer_class = InvoiceSerializer
     permission_classes = [IsAuthenticated]
+    list_columns = INVOICE_LIST_COLUMNS
     lookup_value_regex = r"\d+"
     filterset_class = InvoiceFilter
     ordering_fields = ["created_at", "issue_date", "due_date", "total", "id"]

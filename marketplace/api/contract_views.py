@@ -13,6 +13,7 @@ from accounts.api.serializers import DetailSerializer
 from accounts.models import Role, User
 from megilance.api.exceptions import Forbidden, NotFound
 from megilance.api.permissions import ReadOnlyOrAuthenticated
+from megilance.api.serializers import DictRowsListMixin
 
 from .. import contract_selectors as selectors
 from ..models import (
@@ -66,7 +67,7 @@ class ContractFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["contracts"])
-class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ContractViewSet(DictRowsListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Contracts the caller is a party to. Only the two parties see a contract; anyone else gets 404."""
 
     serializer_class = ContractSerializer
@@ -78,13 +79,11 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         return selectors.contract_list_for(user=self.request.user, summary=self.action != "list")
 
-    def list(self, request, *args, **kwargs):
+    list_columns = selectors.CONTRACT_LIST_COLUMNS
+
+    def list_rows(self, rows):
         # The page first, then the milestone counts of its contracts (one grouped query for the page).
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = selectors.milestone_summary_attach(list(page if page is not None else queryset))
-        data = self.get_serializer(rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        return selectors.milestone_summary_attach(rows)
 
     def _answer(self, contract: Contract, code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.contracts_with_summary().get(pk=contract.pk)

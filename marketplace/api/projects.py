@@ -38,7 +38,7 @@ class ProjectListMixin:
             queryset = filterset.qs
         paginator = ProjectPagination()
         rows = selectors.with_category_names(with_person_summaries(queryset.prefetch_related(None), "client"))
-        page = paginator.paginate_queryset(rows, self.request, view=self)
+        page = paginator.paginate_queryset(rows.values(*selectors.PROJECT_LIST_COLUMNS), self.request, view=self)
         selectors.project_names_attach(page)
         data = ProjectSerializer(page, many=True, context=self.get_serializer_context()).data
         return paginator.get_paginated_response(data)

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.api.serializers import PersonSummarySerializer
 from accounts.models import Skill, UserSkill
 from megilance.api.serializers import FastReadMixin
+from megilance.queries import row_values
 
 from ..models import (
     BudgetType,
@@ -165,8 +166,10 @@ class NameListField(serializers.Field):
 
     def get_attribute(self, instance):
         # A page of rows may carry its names already (selectors.project_names_attach): no related manager then.
-        if self.names_attr is not None and self.names_attr in instance.__dict__:
-            return instance.__dict__[self.names_attr]
+        if self.names_attr is not None:
+            values = row_values(instance)
+            if self.names_attr in values:
+                return values[self.names_attr]
         return super().get_attribute(instance)
 
     def to_internal_value(self, data):
@@ -218,8 +221,9 @@ class CategoryField(serializers.Field):
 
     def get_attribute(self, instance):
         # A list page reads the slug with its rows (selectors.with_category_names): no category instance then.
-        if "category_summary_slug" in instance.__dict__:
-            return instance.__dict__["category_summary_slug"]
+        values = row_values(instance)
+        if "category_summary_slug" in values:
+            return values["category_summary_slug"]
         return super().get_attribute(instance)
 
     def to_representation(self, value):
@@ -262,10 +266,11 @@ class ProjectSerializer(FastReadMixin, serializers.ModelSerializer):
                             "published_at", "created_at", "updated_at"]
 
     def get_category_name(self, project) -> str | None:
+        values = row_values(project)
+        if "category_summary_name" in values:  # a list row (selectors.with_category_names)
+            return values["category_summary_name"] if values["category_id"] else None
         if not project.category_id:
             return None
-        if "category_summary_name" in project.__dict__:
-            return project.__dict__["category_summary_name"]
         return project.category.name
 
     def validate_status(self, value):

@@ -211,16 +211,23 @@ def _read_columns(serializer_class) -> list[str] | None:
 
 
 class DictRowsListMixin:
-    """For a list view whose serializer reads plain columns only (`plain_columns`) and whose fields do not depend
-    on the request: the page's rows are read as dictionaries of those columns. Paging (page numbers, counts and
-    cursors) works on them as on instances. A serializer that needs more than its columns gets instances."""
+    """A list view whose page rows are read as dictionaries: of `list_columns` (the columns and annotations its
+    serializer reads, which then reads them through `megilance.queries.row_values`), or else, when its serializer
+    reads plain columns only, of those (`plain_columns`); a serializer that needs more gets model instances.
+    Paging (page numbers, counts and cursors) works on dictionaries as on instances. `list_rows` adds what the
+    page's rows need beyond their columns (counts of related rows, say)."""
+
+    list_columns: tuple | None = None
+
+    def list_rows(self, rows: list) -> list:
+        return rows
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        columns = plain_columns(self.get_serializer_class())
+        columns = self.list_columns or plain_columns(self.get_serializer_class())
         if columns is not None:
             queryset = queryset.values(*columns)
         page = self.paginate_queryset(queryset)
-        if page is None:
-            return Response(self.get_serializer(queryset, many=True).data)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        rows = self.list_rows(list(page if page is not None else queryset))
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)

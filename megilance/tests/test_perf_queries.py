@@ -158,23 +158,36 @@ def test_rows_read_by_id_keep_their_joins_and_annotations(client_user):
     assert rows[0].client_name == client_user.name and "client" in rows[0]._state.fields_cache
 
 
-def test_notification_rows_read_as_dicts_answer_what_their_detail_answers(busy_world, freelancer_api,
-                                                                          freelancer):
+def test_notifications_read_the_columns_their_serializer_shows():
     from engagement.api.serializers import NotificationSerializer
     from megilance.api.serializers import plain_columns
 
+    assert plain_columns(NotificationSerializer) == ["id", "notification_type", "title", "message", "link", "data",
+                                                     "is_read", "read_at", "created_at"]
+
+
+@pytest.mark.parametrize("path", ["/api/projects/", "/api/contracts/", "/api/notifications/", "/api/invoices/"])
+def test_list_rows_read_as_dicts_answer_what_their_detail_answers(busy_world, freelancer_api, freelancer, path):
+    react, django_skill = Skill.objects.create(name="React"), Skill.objects.create(name="Django")
+    for project in Project.objects.order_by("-id")[:3]:
+        project.skills.add(react, django_skill)
+        project.tags.add(Tag.objects.get_or_create(name="urgent", slug="urgent")[0])
+    Project.objects.filter(pk=Project.objects.order_by("-id")[1].pk).update(category=None)
+    contract = Contract.objects.order_by("-id").first()
+    Milestone.objects.create(contract=contract, title="Second", amount=Decimal("50"), order=2, status="funded")
     Notification.objects.filter(user=freelancer).update(data={"project_id": 7, "amount": "12.50"}, link="/x")
     Notification.objects.filter(pk=Notification.objects.filter(user=freelancer).first().pk).update(
         is_read=True, read_at=timezone.now())
+    invoice = Invoice.objects.order_by("-id").first()
+    Invoice.objects.filter(pk=invoice.pk).update(number=None, status="draft",
+                                                 from_details={"name": "Ann Lee", "country": "PK"})
 
-    assert plain_columns(NotificationSerializer) == ["id", "notification_type", "title", "message", "link", "data",
-                                                     "is_read", "read_at", "created_at"]
-    listed = freelancer_api.get("/api/notifications/?page_size=100").json()["results"]
-    by_cursor = freelancer_api.get("/api/notifications/?cursor=&page_size=100").json()["results"]
-
-    assert len(listed) == 100 and by_cursor == listed
-    for row in listed[:3] + listed[-3:] + [row for row in listed if row["is_read"]]:
-        assert freelancer_api.get(f"/api/notifications/{row['id']}").json() == row
+    listed = freelancer_api.get(f"{path}?page_size=100").json()["results"]
+    assert len(listed) == 100
+    if path != "/api/contracts/":  # contracts page by number only
+        assert freelancer_api.get(f"{path}?cursor=&page_size=100").json()["results"] == listed
+    for row in listed[:4] + listed[-2:]:
+        assert freelancer_api.get(f"{path}{row['id']}").json() == row
 
 
 def test_only_serializers_of_stored_columns_read_rows_as_dicts():
