@@ -46,12 +46,8 @@ def rows_in_order(queryset: QuerySet, ids: list, *, ids_read_through_it: bool = 
     rows = queryset.order_by()
     if ids_read_through_it:
         rows.query.where = WhereNode()
-    rows = rows.filter(AnyOf(F("pk"), ids))
-    if rows._fields is not None:  # rows read as dictionaries (`.values()`)
-        key = queryset.model._meta.pk.attname
-        by_id = {row[key]: row for row in rows}
-    else:
-        by_id = {row.pk: row for row in rows}
+    key = queryset.model._meta.pk.attname
+    by_id = {row_values(row)[key]: row for row in rows.filter(AnyOf(F("pk"), ids))}  # instances or `.values()`
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
