@@ -28,8 +28,16 @@ def with_person_summaries(queryset: QuerySet, *relations: str) -> QuerySet:
     # Correlated subqueries rather than joins: a step that reads only the list's ids leaves them out entirely.
     return without_joined(queryset, *relations).annotate(**{
         f"{relation}_summary_{part}": Subquery(User.objects.filter(pk=OuterRef(f"{relation}_id")).values(part)[:1])
-        for relation in relations for part in ("name", "email")
+        for relation in relations for part in _SUMMARY_PARTS
     })
+
+
+_SUMMARY_PARTS = ("name", "email")
+
+
+def person_summary_columns(*relations: str) -> tuple[str, ...]:
+    """The annotations with_person_summaries adds for these relations (for a row read as a dictionary)."""
+    return tuple(f"{relation}_summary_{part}" for relation in relations for part in _SUMMARY_PARTS)
 
 
 class PersonSummary(NamedTuple):

@@ -49,19 +49,9 @@ def contract_list_for(*, user, summary: bool = True) -> QuerySet[Contract]:
     return qs.filter(Q(client=user) | Q(freelancer=user))
 
 
-# A row of the contract list read as a dictionary: the columns ContractSerializer shows, with the annotations of
-# with_person_summaries(..., "client", "freelancer"); milestone_summary_attach adds the counts.
-CONTRACT_LIST_COLUMNS = (
-    "id", "project_id", "proposal_id", "client_id", "freelancer_id", "title", "description", "contract_type",
-    "amount", "hourly_rate", "weekly_limit_hours", "currency", "status", "start_date", "end_date", "completed_at",
-    "cancelled_at", "paused_at", "created_at", "updated_at", "client_summary_name", "client_summary_email",
-    "freelancer_summary_name", "freelancer_summary_email",
-)
-
-
 def milestone_summary_attach(contracts: list) -> list:
     """Set the counts contracts_with_summary annotates (milestones_total, milestones_<status>) on these contracts
-    (model instances, or dictionaries of CONTRACT_LIST_COLUMNS), with one grouped statement."""
+    (model instances, or dictionaries of their columns), with one grouped statement."""
     empty = dict.fromkeys((f"milestones_{status}" for status in MilestoneStatus.values), 0)
     rows = [row_values(contract) for contract in contracts]
     counts = {row["id"]: dict(empty, milestones_total=0) for row in rows}

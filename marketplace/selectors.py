@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Skill, UserSkill
+from accounts.selectors import person_summary_columns
 from megilance.queries import any_of, row_values, without_joined
 
 from .models import (
@@ -176,24 +177,20 @@ def with_category_names(queryset: QuerySet[Project]) -> QuerySet[Project]:
     still plans as if the join's column were read, so a join kept the ids step off an index-only scan: page
     10,000 of the public list read 200,000 table rows instead of the index alone, 150 ms instead of 30.)"""
     category = Category.objects.filter(pk=OuterRef("category_id"))
-    return without_joined(queryset, "category").annotate(
-        category_summary_slug=Subquery(category.values("slug")[:1]),
-        category_summary_name=Subquery(category.values("name")[:1]))
+    return without_joined(queryset, "category").annotate(**{
+        f"category_summary_{part}": Subquery(category.values(part)[:1]) for part in ("slug", "name")})
 
 
-# A row of the project list read as a dictionary: the columns ProjectSerializer shows, with the annotations of
-# with_person_summaries(..., "client") and with_category_names.
-PROJECT_LIST_COLUMNS = (
-    "id", "title", "description", "category_id", "client_id", "budget_type", "budget_min", "budget_max",
-    "currency", "experience_level", "estimated_duration", "deadline", "status", "visibility", "is_hidden",
-    "proposal_count", "published_at", "created_at", "updated_at", "client_summary_name", "client_summary_email",
-    "category_summary_slug", "category_summary_name",
+# What the fields of a project list row that are not its own columns read from it: the category (slug and name,
+# and whether there is one) and the client (with_person_summaries).
+PROJECT_LIST_EXTRA_COLUMNS = (
+    "category_id", "category_summary_slug", "category_summary_name", *person_summary_columns("client"),
 )
 
 
 def project_names_attach(projects: list) -> list:
     """Set `skill_names` and `tag_names` (lists of names in alphabetical order) on a page of projects (model
-    instances, or dictionaries of PROJECT_LIST_COLUMNS): one statement of (project id, kind, name) rows instead
+    instances, or dictionaries of their columns): one statement of (project id, kind, name) rows instead
     of a model instance for every skill and tag of the page. Pass a queryset without the skill and tag prefetch
     (`.prefetch_related(None)`)."""
     rows = [row_values(project) for project in projects]

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.api.serializers import DetailSerializer
 from accounts.models import Role, User
+from accounts.selectors import person_summary_columns
 from megilance.api.exceptions import Forbidden, NotFound
 from megilance.api.permissions import ReadOnlyOrAuthenticated
 from megilance.api.serializers import DictRowsListMixin
@@ -79,7 +80,7 @@ class ContractViewSet(DictRowsListMixin, mixins.ListModelMixin, mixins.RetrieveM
     def get_queryset(self):
         return selectors.contract_list_for(user=self.request.user, summary=self.action != "list")
 
-    list_columns = selectors.CONTRACT_LIST_COLUMNS
+    list_extra_columns = person_summary_columns("client", "freelancer")
 
     def list_rows(self, rows):
         # The page first, then the milestone counts of its contracts (one grouped query for the page).

@@ -12,6 +12,7 @@ from megilance.api.exceptions import Forbidden
 from megilance.api.filters import DjangoFilterBackend, asks_for_filters
 from megilance.api.pagination import JoinedLargeListPagination, PublicListPaginator
 from megilance.api.permissions import ReadOnlyOrAuthenticated
+from megilance.api.serializers import read_columns
 
 from .. import selectors
 from ..filters import ProjectFilter
@@ -38,7 +39,8 @@ class ProjectListMixin:
             queryset = filterset.qs
         paginator = ProjectPagination()
         rows = selectors.with_category_names(with_person_summaries(queryset.prefetch_related(None), "client"))
-        page = paginator.paginate_queryset(rows.values(*selectors.PROJECT_LIST_COLUMNS), self.request, view=self)
+        columns = read_columns(ProjectSerializer, *selectors.PROJECT_LIST_EXTRA_COLUMNS)
+        page = paginator.paginate_queryset(rows.values(*columns), self.request, view=self)
         selectors.project_names_attach(page)
         data = ProjectSerializer(page, many=True, context=self.get_serializer_context()).data
         return paginator.get_paginated_response(data)

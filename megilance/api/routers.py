@@ -46,17 +46,14 @@ def _heads(patterns) -> set[str] | None:
     heads = set()
     for pattern in patterns:
         head = _literal_head(pattern)
-        if head is None:
-            return None
-        if head == "" and isinstance(pattern, URLResolver) and str(pattern.pattern).removeprefix("^") == "":
-            inner = _heads(pattern.url_patterns)
-            if inner is None:
-                return None
-            heads |= inner
-        elif head == "":
-            return None
-        else:
+        if head:
             heads.add(head)
+            continue
+        unprefixed = isinstance(pattern, URLResolver) and str(pattern.pattern).removeprefix("^") == ""
+        inner = _heads(pattern.url_patterns) if unprefixed else None
+        if inner is None:
+            return None
+        heads |= inner
     return heads
 
 
@@ -83,5 +80,5 @@ def routed_include(module: str) -> URLResolver:
     heads = _heads(resolver.url_patterns)
     if not heads:
         return resolver
-    urlconf, app_name, namespace = include(module)
-    return URLResolver(_StartsWithPattern(heads), urlconf, app_name=app_name, namespace=namespace)
+    return URLResolver(_StartsWithPattern(heads), resolver.urlconf_name, app_name=resolver.app_name,
+                       namespace=resolver.namespace)

@@ -9,6 +9,7 @@ then fills each row from it. The answer is the same, byte for byte (tests compar
 
 import datetime
 import decimal
+import functools
 import threading
 from collections.abc import Mapping
 
@@ -179,52 +180,59 @@ class FastReadMixin:
         return ret
 
 
-_plain_columns: dict = {}
+@functools.cache
+def _stored_reads(serializer_class) -> tuple | None:
+    """(the stored column it reads or None, the field) for each field a read of this `ModelSerializer` shows; the
+    column when the field reads one column of the model as it is stored (not a file, not a related object). None
+    for a serializer without a model or a read plan. Worked out once per class: its fields must not depend on
+    the request."""
+    model = getattr(getattr(serializer_class, "Meta", None), "model", None)
+    if model is None or not issubclass(serializer_class, FastReadMixin):
+        return None
+    stored = {field.attname: field for field in model._meta.concrete_fields
+              if field.descriptor_class in (DeferredAttribute, ForeignKeyDeferredAttribute)}
+    return tuple((attr if attr in stored else None, field)
+                 for _name, attr, field, *_ in serializer_class()._read_plan())
 
 
 def plain_columns(serializer_class) -> list[str] | None:
     """The model columns a row of this `ModelSerializer` is read from, when every field it shows reads one column
     of the model as it is stored (no method fields, dotted sources, nested serializers or relations): such a list
     can read its rows as dictionaries (`queryset.values(*columns)`) and skip building a model instance per row,
-    with the same answer. None when a field needs more than its column. Worked out once per class: its fields
-    must not depend on the request."""
-    if serializer_class not in _plain_columns:
-        _plain_columns[serializer_class] = _read_columns(serializer_class)
-    return _plain_columns[serializer_class]
-
-
-def _read_columns(serializer_class) -> list[str] | None:
-    model = getattr(getattr(serializer_class, "Meta", None), "model", None)
-    if model is None or not issubclass(serializer_class, FastReadMixin):
+    with the same answer. None when a field needs more than its column."""
+    reads = _stored_reads(serializer_class)
+    if reads is None or any(column is None or isinstance(field, serializers.BaseSerializer)
+                            for column, field in reads):
         return None
-    serializer = serializer_class()
-    stored = {field.attname: field for field in model._meta.concrete_fields}
-    columns = []
-    for _name, attr, field, *_ in serializer._read_plan():
-        column = stored.get(attr)
-        # A column whose attribute is the stored value itself (not a file, not a related object).
-        if (column is None or isinstance(field, serializers.BaseSerializer)
-                or column.descriptor_class not in (DeferredAttribute, ForeignKeyDeferredAttribute)):
-            return None
-        columns.append(attr)
-    return list(dict.fromkeys(columns))
+    return list(dict.fromkeys(column for column, _field in reads))
+
+
+@functools.cache
+def read_columns(serializer_class, *extra: str) -> tuple[str, ...]:
+    """What a row of this `ModelSerializer` read as a dictionary must hold: the stored columns its fields read,
+    then `extra` (the annotations and columns its other fields read, through `megilance.queries.row_values`)."""
+    reads = _stored_reads(serializer_class) or ()
+    return tuple(dict.fromkeys([*(column for column, _field in reads if column is not None), *extra]))
 
 
 class DictRowsListMixin:
-    """A list view whose page rows are read as dictionaries: of `list_columns` (the columns and annotations its
-    serializer reads, which then reads them through `megilance.queries.row_values`), or else, when its serializer
-    reads plain columns only, of those (`plain_columns`); a serializer that needs more gets model instances.
-    Paging (page numbers, counts and cursors) works on dictionaries as on instances. `list_rows` adds what the
-    page's rows need beyond their columns (counts of related rows, say)."""
+    """A list view whose page rows are read as dictionaries: with `list_extra_columns` set, of the columns its
+    serializer's fields read and those extras (`read_columns`; the other fields read them through
+    `megilance.queries.row_values`); else, when its serializer reads plain columns only, of those
+    (`plain_columns`); a serializer that needs more gets model instances. Paging (page numbers, counts and
+    cursors) works on dictionaries as on instances. `list_rows` adds what the page's rows need beyond their
+    columns (counts of related rows, say)."""
 
-    list_columns: tuple | None = None
+    list_extra_columns: tuple | None = None
 
     def list_rows(self, rows: list) -> list:
         return rows
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        columns = self.list_columns or plain_columns(self.get_serializer_class())
+        serializer_class = self.get_serializer_class()
+        columns = (plain_columns(serializer_class) if self.list_extra_columns is None
+                   else read_columns(serializer_class, *self.list_extra_columns))
         if columns is not None:
             queryset = queryset.values(*columns)
         page = self.paginate_queryset(queryset)

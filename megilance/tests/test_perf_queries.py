@@ -258,6 +258,8 @@ def test_list_rows_leave_the_search_vectors_in_the_database(busy_world, freelanc
 def test_a_project_pages_ids_are_read_from_the_projects_table_alone(client_user):
     from accounts.selectors import with_person_summaries
     from marketplace import selectors
+    from marketplace.api.serializers import ProjectSerializer
+    from megilance.api.serializers import read_columns
 
     Project.objects.create(client=client_user, title="A site", description="d", status="open")
     rows = selectors.with_category_names(with_person_summaries(
@@ -267,5 +269,5 @@ def test_a_project_pages_ids_are_read_from_the_projects_table_alone(client_user)
     # read, and leaves the newest-first index for the table), and the rows still carry their names.
     sql = str(rows.values_list("pk", flat=True).query).upper()
     assert " JOIN " not in sql and "USERS" not in sql and "CATEGORIES" not in sql
-    row = rows.values(*selectors.PROJECT_LIST_COLUMNS).get()
+    row = rows.values(*read_columns(ProjectSerializer, *selectors.PROJECT_LIST_EXTRA_COLUMNS)).get()
     assert row["client_summary_name"] == client_user.name and row["category_summary_slug"] is None
